@@ -17,7 +17,8 @@ type Label struct {
 // Series is one encoded time series: its labels (a range of Batch.labels),
 // one sample, optional exemplars, and the hash that picks its shard.
 type Series struct {
-	Hash      uint64
+	Hash      uint64 // of the labels
+	Shard     uint64 // identity of the data point the series came from
 	Value     float64
 	Timestamp int64 // milliseconds
 	lStart    int32
@@ -35,7 +36,10 @@ type exemplar struct {
 
 // Batch holds the series of one request. Reset it before reuse.
 type Batch struct {
-	Series    []Series
+	Series []Series
+	// PointKeys holds the identity of every data point of the encoded
+	// pdata, in traversal order; a series' Shard is one of them.
+	PointKeys []uint64
 	labels    []Label
 	exemplars []exemplar
 	arena     []byte
@@ -45,6 +49,7 @@ type Batch struct {
 func (b *Batch) Reset() {
 	clear(b.labels) // drop references into pdata so the GC can free it
 	b.Series = b.Series[:0]
+	b.PointKeys = b.PointKeys[:0]
 	b.labels = b.labels[:0]
 	b.exemplars = b.exemplars[:0]
 	b.arena = b.arena[:0]

@@ -62,6 +62,7 @@ type Encoder struct {
 	leCache map[float64]string
 	drops   Drops
 	now     int64
+	key     uint64 // identity of the current data point
 }
 
 // NewEncoder returns an encoder; deltas holds delta-to-cumulative state.
@@ -151,6 +152,7 @@ func (e *Encoder) targetInfo(b *Batch, r pcommon.Resource) {
 	}
 	e.sortBase()
 	name := "target_info"
+	e.key = e.identity(name)
 	if e.opts.Namespace != "" {
 		name = e.names.metric(e.opts.Namespace, "target_info", "", false, false, false)
 	}
@@ -177,13 +179,16 @@ func (e *Encoder) value(b *Batch, v pcommon.Value) string {
 
 // pointLabels builds the sorted base labels of a data point: resource
 // labels, its attributes and the configured extra labels.
-func (e *Encoder) pointLabels(b *Batch, attrs pcommon.Map) {
+// It also sets the point's identity, which picks its shard.
+func (e *Encoder) pointLabels(b *Batch, name string, attrs pcommon.Map) {
 	e.base = append(e.base[:0], e.res...)
 	for k, v := range attrs.All() {
 		e.base = append(e.base, Label{Name: e.names.label(k), Value: e.value(b, v)})
 	}
 	e.base = append(e.base, e.extra...)
 	e.sortBase()
+	e.key = e.identity(name)
+	b.PointKeys = append(b.PointKeys, e.key)
 }
 
 // sortBase sorts the base labels by name and joins the values of names
@@ -245,7 +250,7 @@ func (e *Encoder) emit(b *Batch, name string, extra Label, v float64, tsMs int64
 		b.labels = append(b.labels, specials[si])
 		h = hashString(hashString(h, specials[si].Name), specials[si].Value)
 	}
-	b.Series = append(b.Series, Series{Hash: h, Value: v, Timestamp: tsMs, lStart: start, lEnd: int32(len(b.labels))})
+	b.Series = append(b.Series, Series{Hash: h, Shard: e.key, Value: v, Timestamp: tsMs, lStart: start, lEnd: int32(len(b.labels))})
 	s := &b.Series[len(b.Series)-1]
 	b.seriesSize(s)
 	return s
@@ -308,10 +313,9 @@ func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delt
 	} else {
 		v = dp.DoubleValue()
 	}
-	e.pointLabels(b, dp.Attributes())
+	e.pointLabels(b, name, dp.Attributes())
 	if delta && !dp.Flags().NoRecordedValue() {
-		key := e.identity(name)
-		total, _, r := e.deltas.sum(key, int64(dp.StartTimestamp()), int64(dp.Timestamp()), v, e.now)
+		total, _, r := e.deltas.sum(e.key, int64(dp.StartTimestamp()), int64(dp.Timestamp()), v, e.now)
 		if !e.accepted(r) {
 			return
 		}
@@ -360,11 +364,11 @@ func (e *Encoder) le(b *Batch, bound float64) string {
 }
 
 func (e *Encoder) histogram(b *Batch, name string, dp pmetric.HistogramDataPoint, delta bool) {
-	e.pointLabels(b, dp.Attributes())
+	e.pointLabels(b, name, dp.Attributes())
 	count, sum := dp.Count(), dp.Sum()
 	buckets := dp.BucketCounts().AsRaw()
 	if delta && !dp.Flags().NoRecordedValue() {
-		r := e.deltas.histogram(e.identity(name), int64(dp.StartTimestamp()), int64(dp.Timestamp()), count, sum, buckets, e.now, &e.hist)
+		r := e.deltas.histogram(e.key, int64(dp.StartTimestamp()), int64(dp.Timestamp()), count, sum, buckets, e.now, &e.hist)
 		if !e.accepted(r) {
 			return
 		}
@@ -406,7 +410,7 @@ func (e *Encoder) suffixed(name string) (string, string, string) {
 }
 
 func (e *Encoder) summary(b *Batch, name string, dp pmetric.SummaryDataPoint) {
-	e.pointLabels(b, dp.Attributes())
+	e.pointLabels(b, name, dp.Attributes())
 	ts := e.tsMs(dp.Timestamp())
 	qs := dp.QuantileValues()
 	for i := 0; i < qs.Len(); i++ {
@@ -419,7 +423,7 @@ func (e *Encoder) summary(b *Batch, name string, dp pmetric.SummaryDataPoint) {
 }
 
 func (e *Encoder) expHistogram(b *Batch, name string, dp pmetric.ExponentialHistogramDataPoint) {
-	e.pointLabels(b, dp.Attributes())
+	e.pointLabels(b, name, dp.Attributes())
 	ts := e.tsMs(dp.Timestamp())
 	bucketName, sumName, countName := e.suffixed(name)
 	base := math.Exp2(math.Exp2(-float64(dp.Scale())))

@@ -1,0 +1,5 @@
+package victoriametricsexporter
+
+import "go.opentelemetry.io/collector/exporter/exporterhelper"
+
+type exporterhelperQueue = exporterhelper.QueueBatchConfig

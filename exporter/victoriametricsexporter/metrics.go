@@ -1,0 +1,224 @@
+package victoriametricsexporter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang/snappy"
+	"github.com/klauspost/compress/zstd"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/promrw"
+)
+
+// metricsExporter encodes a batch once, splits it into shards by data point
+// identity and sends the shards at once. One push runs at a time, so the
+// samples of a series always leave in order.
+type metricsExporter struct {
+	cfg      *Config
+	set      exporter.Settings
+	url      string
+	header   http.Header
+	client   *http.Client
+	tel      *telemetry
+	deltas   *promrw.DeltaState
+	zstdEnc  *zstd.Encoder
+	mu       sync.Mutex
+	enc      *promrw.Encoder
+	batch    promrw.Batch
+	shards   []shard
+	failures []error
+}
+
+// shard is one slice of a batch and its reusable buffers.
+type shard struct {
+	idx  []int32
+	raw  []byte
+	body []byte
+}
+
+func newMetricsExporter(cfg *Config, set exporter.Settings, tel *telemetry) (*metricsExporter, error) {
+	if cfg.Endpoint == "" {
+		return nil, errors.New("endpoint: must be set to export metrics")
+	}
+	deltas := promrw.NewDeltaState(cfg.DeltaToCumulative.MaxSeries, cfg.DeltaToCumulative.TTL)
+	e := &metricsExporter{
+		cfg: cfg, set: set, tel: tel, deltas: deltas,
+		url:    metricsURL(cfg.Endpoint, cfg.Tenant),
+		header: http.Header{},
+		enc: promrw.NewEncoder(promrw.Options{
+			Namespace: cfg.Namespace, AddMetricSuffixes: cfg.AddMetricSuffixes, ExtraLabels: cfg.ExtraLabels,
+			ResourceToLabels: cfg.ResourceToLabels, TargetInfo: cfg.TargetInfo,
+			ExpHistogramMode: cfg.ExponentialHistograms, Exemplars: cfg.SendExemplars,
+		}, deltas),
+		shards:   make([]shard, cfg.Shards),
+		failures: make([]error, cfg.Shards),
+	}
+	e.header.Set("Content-Type", "application/x-protobuf")
+	e.header.Set("Content-Encoding", cfg.RemoteWriteCompression)
+	e.header.Set("X-Prometheus-Remote-Write-Version", "0.1.0")
+	e.header.Set("User-Agent", "otelhub/"+set.BuildInfo.Version)
+	if cfg.RemoteWriteCompression == "zstd" {
+		z, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return nil, err
+		}
+		e.zstdEnc = z
+	}
+	tel.observeDeltaSeries(deltas.Len)
+	return e, nil
+}
+
+// metricsURL is the remote write URL: single-node, or vminsert with a tenant.
+// An endpoint that already has a path is used as it is.
+func metricsURL(endpoint, tenant string) string {
+	base := strings.TrimSuffix(endpoint, "/")
+	if i := strings.Index(base, "://"); i >= 0 && strings.Contains(base[i+3:], "/") {
+		return endpoint
+	}
+	if tenant != "" {
+		return base + "/insert/" + tenant + "/prometheus/api/v1/write"
+	}
+	return base + "/api/v1/write"
+}
+
+func (e *metricsExporter) start(ctx context.Context, host component.Host) error {
+	client, err := e.cfg.ToClient(ctx, host.GetExtensions(), e.set.TelemetrySettings)
+	if err != nil {
+		return err
+	}
+	e.client = client
+	return nil
+}
+
+func (e *metricsExporter) shutdown(context.Context) error {
+	if e.zstdEnc != nil {
+		return e.zstdEnc.Close()
+	}
+	return nil
+}
+
+// push sends md. Shards that fail with a retryable error come back to
+// exporterhelper as the subset of md they carried, so a retry never sends
+// again what already arrived; shards the server refuses for good are
+// counted and dropped.
+func (e *metricsExporter) push(ctx context.Context, md pmetric.Metrics) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.batch.Reset()
+	drops := e.enc.Encode(md, &e.batch, time.Now())
+	e.tel.recordDrops(ctx, drops)
+	e.split()
+
+	var wg sync.WaitGroup
+	for i := range e.shards {
+		e.failures[i] = nil
+		if len(e.shards[i].idx) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.failures[i] = e.sendShard(ctx, &e.shards[i], e.shards[i].idx)
+		}()
+	}
+	wg.Wait()
+	return e.outcome(ctx, md)
+}
+
+// split assigns each series to the shard of its data point.
+func (e *metricsExporter) split() {
+	n := uint64(len(e.shards))
+	for i := range e.shards {
+		e.shards[i].idx = e.shards[i].idx[:0]
+	}
+	for i := range e.batch.Series {
+		s := &e.shards[e.batch.Series[i].Shard%n]
+		s.idx = append(s.idx, int32(i))
+	}
+}
+
+// sendShard marshals, compresses and posts the given series. On 413 it
+// splits them in halves and sends each half.
+func (e *metricsExporter) sendShard(ctx context.Context, s *shard, idx []int32) error {
+	s.raw = e.batch.Marshal(s.raw[:0], idx)
+	s.body = e.compress(s.body[:0], s.raw)
+	err := post(ctx, e.client, e.url, s.body, e.header.Clone())
+	if err == nil {
+		e.tel.recordSent(ctx, len(idx), len(s.body))
+		return nil
+	}
+	if errors.Is(err, errTooLarge) {
+		if len(idx) == 1 {
+			return consumererror.NewPermanent(&rejectedError{code: http.StatusRequestEntityTooLarge, reason: "a single series is over the server's request limit"})
+		}
+		half := len(idx) / 2
+		left, right := append([]int32(nil), idx[:half]...), append([]int32(nil), idx[half:]...)
+		if err := e.sendShard(ctx, s, left); err != nil {
+			return err // the right half was not sent: the shard is retried whole
+		}
+		return e.sendShard(ctx, s, right)
+	}
+	return err
+}
+
+func (e *metricsExporter) compress(dst, src []byte) []byte {
+	if e.zstdEnc != nil {
+		return e.zstdEnc.EncodeAll(src, dst)
+	}
+	return snappy.Encode(dst[:cap(dst)], src)
+}
+
+// outcome folds the shard results into one error for exporterhelper.
+func (e *metricsExporter) outcome(ctx context.Context, md pmetric.Metrics) error {
+	var retry, permanent []error
+	failed := make([]bool, len(e.shards))
+	for i, err := range e.failures {
+		switch {
+		case err == nil:
+		case consumererror.IsPermanent(err):
+			permanent = append(permanent, err)
+			e.tel.recordRejected(ctx, len(e.shards[i].idx), err)
+		default:
+			retry = append(retry, err)
+			failed[i] = true
+		}
+	}
+	if len(permanent) > 0 {
+		e.set.Logger.Warn("victoriametrics rejected series; they are dropped", errField(errors.Join(permanent...)))
+	}
+	if len(retry) == 0 {
+		if len(permanent) > 0 && len(permanent) == e.usedShards() {
+			return consumererror.NewPermanent(errors.Join(permanent...))
+		}
+		return nil
+	}
+	err := errors.Join(retry...)
+	if len(retry) == e.usedShards() {
+		return err // everything failed: retry the request as it is
+	}
+	n := uint64(len(e.shards))
+	subset := filterPoints(md, e.batch.PointKeys, func(key uint64) bool { return failed[key%n] })
+	return consumererror.NewMetrics(err, subset)
+}
+
+func (e *metricsExporter) usedShards() int {
+	n := 0
+	for i := range e.shards {
+		if len(e.shards[i].idx) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// String names the exporter in logs.
+func (e *metricsExporter) String() string { return fmt.Sprintf("victoriametrics(%s)", e.url) }

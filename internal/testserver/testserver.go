@@ -1,0 +1,162 @@
+// Package testserver installs (when missing), starts and stops the real
+// backends that integration tests run against: VictoriaMetrics and
+// VictoriaLogs, on loopback, with temporary data folders.
+package testserver
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Versions installed with `go install`, pinned.
+const (
+	VictoriaMetricsModule = "github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@v1.151.0"
+	VictoriaLogsModule    = "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1"
+)
+
+// Server is a running backend.
+type Server struct {
+	URL string
+	cmd *exec.Cmd
+	log *os.File
+}
+
+// VictoriaMetrics starts a single-node VictoriaMetrics for the test.
+func VictoriaMetrics(t testing.TB) *Server {
+	bin := Binary(t, "victoria-metrics", VictoriaMetricsModule)
+	return start(t, bin, func(addr, dir string) []string {
+		return []string{"-httpListenAddr=" + addr, "-storageDataPath=" + dir, "-retentionPeriod=100y",
+			"-search.latencyOffset=0s", "-loggerLevel=WARN"}
+	})
+}
+
+// VictoriaLogs starts a VictoriaLogs for the test.
+func VictoriaLogs(t testing.TB) *Server {
+	bin := Binary(t, "victoria-logs", VictoriaLogsModule)
+	return start(t, bin, func(addr, dir string) []string {
+		return []string{"-httpListenAddr=" + addr, "-storageDataPath=" + dir, "-retentionPeriod=100y", "-loggerLevel=WARN"}
+	})
+}
+
+func start(t testing.TB, bin string, args func(addr, dir string) []string) *Server {
+	t.Helper()
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args(addr, filepath.Join(dir, "data"))...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	s := &Server{URL: "http://" + addr, cmd: cmd, log: logf}
+	t.Cleanup(s.stop)
+	if err := waitHealthy(s.URL+"/health", 30*time.Second); err != nil {
+		out, _ := os.ReadFile(logf.Name())
+		t.Fatalf("%s did not become healthy: %v\n%s", bin, err, out)
+	}
+	return s
+}
+
+func (s *Server) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+	_ = s.log.Close()
+}
+
+func waitHealthy(url string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	var last error
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		last = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	return last
+}
+
+func freeAddr(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// Binary returns the path of a tool in the repository's .tools folder,
+// installing it with `go install` first when it is missing. A file lock
+// keeps parallel test packages from installing at once.
+func Binary(t testing.TB, name, module string) string {
+	t.Helper()
+	dir := toolsDir(t)
+	bin := filepath.Join(dir, name)
+	if _, err := os.Stat(bin); err == nil {
+		return bin
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, ".install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck
+	if _, err := os.Stat(bin); err == nil {
+		return bin // another package installed it while we waited
+	}
+	t.Logf("installing %s", module)
+	cmd := exec.Command("go", "install", module)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOBIN="+dir, "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go install %s: %v\n%s", module, err, out)
+	}
+	return bin
+}
+
+// toolsDir is <repository root>/.tools, found from the module's go.mod.
+func toolsDir(t testing.TB) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, ".tools")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+}
