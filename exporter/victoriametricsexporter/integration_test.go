@@ -34,9 +34,10 @@ type exported struct {
 }
 
 // export reads back every raw sample VictoriaMetrics holds for a selector.
-func export(t *testing.T, base, selector string) map[string]exported {
+func export(t *testing.T, vm *testserver.Server, selector string) map[string]exported {
 	t.Helper()
-	resp, err := http.Get(base + "/api/v1/export?match[]=" + url.QueryEscape(selector))
+	vm.Flush(t)
+	resp, err := http.Get(vm.URL + "/api/v1/export?match[]=" + url.QueryEscape(selector))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -99,7 +100,9 @@ func TestIntegrationMetricsArriveInVictoriaMetrics(t *testing.T) {
 			cfg.ResourceToLabels = []string{"host.name"}
 			exp := startMetrics(t, cfg)
 			now := time.Now().Truncate(time.Millisecond)
-			at := func(i int) pcommon.Timestamp { return pcommon.NewTimestampFromTime(now.Add(time.Duration(i-10) * time.Second)) }
+			at := func(i int) pcommon.Timestamp {
+				return pcommon.NewTimestampFromTime(now.Add(time.Duration(i-10) * time.Second))
+			}
 
 			// A gauge and a histogram in one request.
 			md := pmetric.NewMetrics()
@@ -140,7 +143,7 @@ func TestIntegrationMetricsArriveInVictoriaMetrics(t *testing.T) {
 
 			var got map[string]exported
 			require.Eventually(t, func() bool {
-				got = export(t, vm.URL, `{job="api"}`)
+				got = export(t, vm, `{job="api"}`)
 				return len(got) == 8 // the seven below and target_info
 			}, 20*time.Second, 100*time.Millisecond)
 
@@ -164,8 +167,8 @@ func TestIntegrationMetricsArriveInVictoriaMetrics(t *testing.T) {
 			assert.True(t, ok, "target_info")
 
 			// The query API sees the same: buckets add up to the count.
-			assert.Equal(t, "10", instant(t, vm.URL, `max(http_server_request_duration_seconds_bucket{le="+Inf"})`, now))
-			assert.Equal(t, "18", instant(t, vm.URL, `max(jobs_done_total)`, now))
+			assert.Equal(t, "10", instant(t, vm, `max(http_server_request_duration_seconds_bucket{le="+Inf"})`, now))
+			assert.Equal(t, "18", instant(t, vm, `max(jobs_done_total)`, now))
 		})
 	}
 }
@@ -180,9 +183,10 @@ func keys(m map[string]exported) []string {
 }
 
 // instant runs a /api/v1/query and returns the single result's value.
-func instant(t *testing.T, base, q string, at time.Time) string {
+func instant(t *testing.T, vm *testserver.Server, q string, at time.Time) string {
 	t.Helper()
-	resp, err := http.Get(fmt.Sprintf("%s/api/v1/query?query=%s&time=%d", base, url.QueryEscape(q), at.Unix()))
+	vm.Flush(t)
+	resp, err := http.Get(fmt.Sprintf("%s/api/v1/query?query=%s&time=%d", vm.URL, url.QueryEscape(q), at.Unix()))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var r struct {
@@ -223,7 +227,7 @@ func TestIntegrationLogsArriveInVictoriaLogs(t *testing.T) {
 
 	var rows []map[string]string
 	require.Eventually(t, func() bool {
-		rows = logsQuery(t, vl.URL, `service.name:auth`)
+		rows = logsQuery(t, vl, `service.name:auth`)
 		return len(rows) == 50
 	}, 20*time.Second, 100*time.Millisecond)
 	msgs := map[string]bool{}
@@ -235,9 +239,10 @@ func TestIntegrationLogsArriveInVictoriaLogs(t *testing.T) {
 	assert.True(t, msgs["login failed for user7"])
 }
 
-func logsQuery(t *testing.T, base, q string) []map[string]string {
+func logsQuery(t *testing.T, vl *testserver.Server, q string) []map[string]string {
 	t.Helper()
-	resp, err := http.Get(base + "/select/logsql/query?query=" + url.QueryEscape(q))
+	vl.Flush(t)
+	resp, err := http.Get(vl.URL + "/select/logsql/query?query=" + url.QueryEscape(q))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var out []map[string]string

@@ -29,6 +29,7 @@ import (
 	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 
 	"github.com/otelhub/otelhub/exporter/jsonlfileexporter"
+	"github.com/otelhub/otelhub/exporter/victoriametricsexporter"
 	"github.com/otelhub/otelhub/receiver/loadgenreceiver"
 )
 
@@ -51,6 +52,7 @@ var Processors = []func() processor.Factory{
 
 // Exporters of the full distribution.
 var Exporters = []func() exporter.Factory{
+	victoriametricsexporter.NewFactory,
 	jsonlfileexporter.NewFactory,
 	debugexporter.NewFactory,
 	otlpexporter.NewFactory,

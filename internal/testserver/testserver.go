@@ -160,3 +160,14 @@ func toolsDir(t testing.TB) string {
 		dir = parent
 	}
 }
+
+// Flush makes everything ingested so far searchable at once, instead of
+// after the server's own flush interval (seconds).
+func (s *Server) Flush(t testing.TB) {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/internal/force_flush")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}

@@ -1,0 +1,157 @@
+package victoriametricsexporter
+
+import (
+	"context"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/otelhub/otelhub/internal/testserver"
+)
+
+// faultyFront stands between the exporter and a real server. Each request
+// takes the next fault of a fixed script; "" forwards it. Faults happen
+// before forwarding, so a refused request never reached the server.
+type faultyFront struct {
+	mu     sync.Mutex
+	script []string
+	n      int
+	proxy  *httputil.ReverseProxy
+	served atomic.Int64
+}
+
+func newFaultyFront(t *testing.T, target string, script []string) (string, *faultyFront) {
+	u, err := url.Parse(target)
+	require.NoError(t, err)
+	f := &faultyFront{script: script, proxy: httputil.NewSingleHostReverseProxy(u)}
+	srv := &http.Server{Handler: f}
+	addr := listen(t, srv)
+	return "http://" + addr, f
+}
+
+// faultsUsed is how many scripted faults requests have met so far.
+func (f *faultyFront) faultsUsed() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return min(f.n, len(f.script))
+}
+
+func (f *faultyFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	fault := ""
+	if f.n < len(f.script) {
+		fault = f.script[f.n]
+	}
+	f.n++
+	f.mu.Unlock()
+	switch fault {
+	case "429":
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	case "503":
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	case "drop":
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	case "400":
+		http.Error(w, "cannot parse sample", http.StatusBadRequest)
+	case "slow":
+		time.Sleep(300 * time.Millisecond)
+		f.proxy.ServeHTTP(w, r)
+	default:
+		f.served.Add(1)
+		f.proxy.ServeHTTP(w, r)
+	}
+}
+
+// batchAt builds series gauges "fault_test{n=i}" with value v at ts.
+func batchAt(series int, ts time.Time, v float64) pmetric.Metrics {
+	md := pmetric.NewMetrics()
+	ms := resourceMetrics(md, "faults")
+	m := ms.AppendEmpty()
+	m.SetName("fault.test")
+	dps := m.SetEmptyGauge().DataPoints()
+	for i := range series {
+		dp := dps.AppendEmpty()
+		dp.SetTimestamp(pcommon.NewTimestampFromTime(ts))
+		dp.SetDoubleValue(v)
+		dp.Attributes().PutInt("n", int64(i))
+	}
+	return md
+}
+
+// Through 429 with Retry-After, 503, dropped connections and slow answers,
+// with four shards failing independently, every sample arrives exactly once
+// and in order.
+func TestIntegrationFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	script := []string{"", "503", "drop", "", "429", "", "slow", "503", "", "drop", "", "", "503", "503", "", "drop"}
+	front, faults := newFaultyFront(t, vm.URL, script)
+
+	cfg := createDefaultConfig().(*Config)
+	cfg.Endpoint = front
+	cfg.TargetInfo = false
+	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
+	cfg.RetryConfig.MaxInterval = 100 * time.Millisecond
+	cfg.QueueConfig.Get().QueueSize = 1000
+	exp := startMetrics(t, cfg)
+
+	const batches, series = 20, 40
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for b := range batches {
+		require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(series, start.Add(time.Duration(b)*time.Second), float64(b))))
+	}
+
+	var got map[string]exported
+	require.Eventually(t, func() bool {
+		got = export(t, vm, `fault_test`)
+		total := 0
+		for _, e := range got {
+			total += len(e.Values)
+		}
+		return len(got) == series && total >= batches*series
+	}, 60*time.Second, 100*time.Millisecond)
+	time.Sleep(500 * time.Millisecond) // room for a late duplicate to show
+	require.Equal(t, len(script), faults.faultsUsed(), "every scripted fault was met")
+	got = export(t, vm, `fault_test`)
+	for k, e := range got {
+		require.Len(t, e.Timestamps, batches, k)
+		for b := range batches {
+			assert.Equal(t, start.Add(time.Duration(b)*time.Second).UnixMilli(), e.Timestamps[b], k)
+			assert.Equal(t, float64(b), e.Values[b], k)
+		}
+	}
+}
+
+// A 400 is permanent: that request's data is dropped and counted, and the
+// requests after it go through.
+func TestIntegrationBadRequestDoesNotBlockTheQueue(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	front, _ := newFaultyFront(t, vm.URL, []string{"400"})
+	cfg := createDefaultConfig().(*Config)
+	cfg.Endpoint = front
+	cfg.TargetInfo = false
+	cfg.Shards = 1
+	cfg.QueueConfig = configoptional.None[exporterhelperQueue]()
+	exp := startMetrics(t, cfg)
+	ts := time.Now().Add(-time.Minute)
+	err := exp.ConsumeMetrics(context.Background(), batchAt(3, ts, 1))
+	require.ErrorContains(t, err, "400")
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(3, ts.Add(time.Second), 2)))
+	require.Eventually(t, func() bool { return len(export(t, vm, `fault_test`)) == 3 }, 20*time.Second, 100*time.Millisecond)
+	for k, e := range export(t, vm, `fault_test`) {
+		assert.Equal(t, []float64{2}, e.Values, k)
+	}
+}
