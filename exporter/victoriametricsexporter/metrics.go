@@ -174,7 +174,12 @@ func (e *metricsExporter) compress(dst, src []byte) []byte {
 	if e.zstdEnc != nil {
 		return e.zstdEnc.EncodeAll(src, dst)
 	}
-	return snappy.Encode(dst[:cap(dst)], src)
+	// snappy allocates unless dst has room for the worst case.
+	n := snappy.MaxEncodedLen(len(src))
+	if cap(dst) < n {
+		dst = make([]byte, n)
+	}
+	return snappy.Encode(dst[:n], src)
 }
 
 // outcome folds the shard results into one error for exporterhelper.

@@ -17,10 +17,11 @@ type Label struct {
 // Series is one encoded time series: its labels (a range of Batch.labels),
 // one sample, optional exemplars, and the hash that picks its shard.
 type Series struct {
-	Hash      uint64 // of the labels
 	Shard     uint64 // identity of the data point the series came from
 	Value     float64
 	Timestamp int64 // milliseconds
+	more      int32 // 1 + index in Batch.samples of the next sample; 0 for none
+	last      int32 // 1 + index of the last of those samples
 	lStart    int32
 	lEnd      int32
 	xStart    int32
@@ -42,7 +43,40 @@ type Batch struct {
 	PointKeys []uint64
 	labels    []Label
 	exemplars []exemplar
+	samples   []moreSample
 	arena     []byte
+}
+
+// moreSample is a further sample of a series that has several in a batch;
+// they chain from Series.more in the order they came.
+type moreSample struct {
+	value     float64
+	timestamp int64
+	next      int32
+}
+
+// Samples calls f for each sample of series i, in order.
+func (b *Batch) Samples(i int, f func(v float64, tsMs int64)) {
+	s := &b.Series[i]
+	f(s.Value, s.Timestamp)
+	for n := s.more; n != 0; n = b.samples[n-1].next {
+		f(b.samples[n-1].value, b.samples[n-1].timestamp)
+	}
+}
+
+// addSample appends a sample to series i.
+func (b *Batch) addSample(i int32, v float64, tsMs int64) {
+	b.samples = append(b.samples, moreSample{value: v, timestamp: tsMs})
+	n := int32(len(b.samples))
+	s := &b.Series[i]
+	if s.last == 0 {
+		s.more = n
+	} else {
+		b.samples[s.last-1].next = n
+	}
+	s.last = n
+	ss := sampleMsgSize(tsMs)
+	s.size += 1 + sov(uint64(ss)) + ss
 }
 
 // Reset empties the batch and keeps its memory.
@@ -52,6 +86,7 @@ func (b *Batch) Reset() {
 	b.PointKeys = b.PointKeys[:0]
 	b.labels = b.labels[:0]
 	b.exemplars = b.exemplars[:0]
+	b.samples = b.samples[:0]
 	b.arena = b.arena[:0]
 }
 

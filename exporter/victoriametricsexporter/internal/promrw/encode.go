@@ -1,12 +1,14 @@
 package promrw
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
@@ -55,22 +57,31 @@ type Encoder struct {
 	allRes   bool
 	resAttrs map[string]bool
 
-	res     []Label // labels of the current resource
-	base    []Label // labels of the current data point, sorted
+	res     []Label // labels of the current resource, sorted
+	resHash uint64  // hash of res
+	attrs   []Label // attribute labels of the current data point, sorted
+	base    []Label // all labels of the current data point, sorted
+	tmp     []Label
+	digest  *xxhash.Digest
 	scratch []byte
 	hist    histTotals
 	leCache map[float64]string
 	drops   Drops
 	now     int64
 	key     uint64 // identity of the current data point
+	// groups maps a series' identity to its index in the batch, so that
+	// the points of one series share one TimeSeries and its labels.
+	groups map[uint64]int32
 }
 
 // NewEncoder returns an encoder; deltas holds delta-to-cumulative state.
 func NewEncoder(o Options, deltas *DeltaState) *Encoder {
-	e := &Encoder{opts: o, deltas: deltas, names: newNameCache(100_000), resAttrs: map[string]bool{}, leCache: map[float64]string{}}
+	e := &Encoder{opts: o, deltas: deltas, names: newNameCache(100_000), resAttrs: map[string]bool{},
+		leCache: map[float64]string{}, digest: xxhash.New(), groups: map[uint64]int32{}}
 	for k, v := range o.ExtraLabels {
 		e.extra = append(e.extra, Label{Name: e.names.label(k), Value: v})
 	}
+	e.extra = sortLabels(e.extra)
 	for _, a := range o.ResourceToLabels {
 		if a == "*" {
 			e.allRes = true
@@ -84,6 +95,7 @@ func NewEncoder(o Options, deltas *DeltaState) *Encoder {
 func (e *Encoder) Encode(md pmetric.Metrics, b *Batch, now time.Time) Drops {
 	e.drops = Drops{}
 	e.now = now.UnixNano()
+	clear(e.groups)
 	rms := md.ResourceMetrics()
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)
@@ -100,7 +112,9 @@ func (e *Encoder) Encode(md pmetric.Metrics, b *Batch, now time.Time) Drops {
 		}
 	}
 	clear(e.res)
+	clear(e.attrs)
 	clear(e.base)
+	clear(e.tmp)
 	return e.drops
 }
 
@@ -119,14 +133,32 @@ func (e *Encoder) resourceLabels(r pcommon.Resource) {
 	if id, ok := attrs.Get("service.instance.id"); ok {
 		e.res = append(e.res, Label{Name: "instance", Value: id.AsString()})
 	}
-	if !e.allRes && len(e.resAttrs) == 0 {
-		return
-	}
-	for k, v := range attrs.All() {
-		if e.allRes || e.resAttrs[k] {
-			e.res = append(e.res, Label{Name: e.names.label(k), Value: v.AsString()})
+	if e.allRes || len(e.resAttrs) > 0 {
+		for k, v := range attrs.All() {
+			if e.allRes || e.resAttrs[k] {
+				e.res = append(e.res, Label{Name: e.names.label(k), Value: v.AsString()})
+			}
 		}
 	}
+	e.res = sortLabels(e.res)
+	e.resHash = e.hashLabels(0, "", e.res)
+}
+
+// hashLabels hashes a seed, a name and labels: the identity of a series.
+func (e *Encoder) hashLabels(seed uint64, name string, ls []Label) uint64 {
+	d := e.digest
+	d.Reset()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], seed)
+	_, _ = d.Write(b[:])
+	_, _ = d.WriteString(name)
+	for _, l := range ls {
+		_, _ = d.WriteString("\xff")
+		_, _ = d.WriteString(l.Name)
+		_, _ = d.WriteString("\xfe")
+		_, _ = d.WriteString(l.Value)
+	}
+	return d.Sum64()
 }
 
 // identifying resource attributes go to job/instance, not to target_info.
@@ -150,12 +182,12 @@ func (e *Encoder) targetInfo(b *Batch, r pcommon.Resource) {
 	if len(e.base) == n {
 		return // nothing beyond job and instance: no target_info
 	}
-	e.sortBase()
+	e.base = sortLabels(e.base)
 	name := "target_info"
-	e.key = e.identity(name)
 	if e.opts.Namespace != "" {
 		name = e.names.metric(e.opts.Namespace, "target_info", "", false, false, false)
 	}
+	e.key = e.hashLabels(e.resHash, name, nil)
 	e.emit(b, name, Label{}, 1, e.now/1e6)
 }
 
@@ -178,28 +210,36 @@ func (e *Encoder) value(b *Batch, v pcommon.Value) string {
 }
 
 // pointLabels builds the sorted base labels of a data point: resource
-// labels, its attributes and the configured extra labels.
-// It also sets the point's identity, which picks its shard.
+// labels, its attributes and the configured extra labels, each sorted on
+// its own and merged. It also sets the point's identity, which picks its
+// shard and keys its delta state.
 func (e *Encoder) pointLabels(b *Batch, name string, attrs pcommon.Map) {
-	e.base = append(e.base[:0], e.res...)
+	e.attrs = e.attrs[:0]
 	for k, v := range attrs.All() {
-		e.base = append(e.base, Label{Name: e.names.label(k), Value: e.value(b, v)})
+		e.attrs = append(e.attrs, Label{Name: e.names.label(k), Value: e.value(b, v)})
 	}
-	e.base = append(e.base, e.extra...)
-	e.sortBase()
-	e.key = e.identity(name)
+	e.attrs = sortLabels(e.attrs)
+	e.base = merge(e.base[:0], e.res, e.attrs)
+	if len(e.extra) > 0 {
+		e.tmp = append(e.tmp[:0], e.base...)
+		e.base = merge(e.base[:0], e.tmp, e.extra)
+	}
+	e.key = e.hashLabels(e.resHash, name, e.attrs)
 	b.PointKeys = append(b.PointKeys, e.key)
 }
 
-// sortBase sorts the base labels by name and joins the values of names
-// that collide after sanitizing with ';', as the OTel spec says.
-func (e *Encoder) sortBase() {
-	l := e.base
+// sortLabels sorts labels by name and joins the values of names that
+// collide after sanitizing with ';', as the OTel spec says.
+func sortLabels(l []Label) []Label {
 	for i := 1; i < len(l); i++ { // insertion sort: few labels, no allocation
 		for j := i; j > 0 && l[j].Name < l[j-1].Name; j-- {
 			l[j], l[j-1] = l[j-1], l[j]
 		}
 	}
+	return joinDuplicates(l)
+}
+
+func joinDuplicates(l []Label) []Label {
 	out := l[:0]
 	for _, x := range l {
 		if n := len(out); n > 0 && out[n-1].Name == x.Name {
@@ -208,21 +248,34 @@ func (e *Encoder) sortBase() {
 		}
 		out = append(out, x)
 	}
-	e.base = out
+	return out
 }
 
-const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
-
-func hashString(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * fnvPrime
+// merge appends the union of two sorted label lists to dst, sorted.
+func merge(dst, a, b []Label) []Label {
+	for len(a) > 0 && len(b) > 0 {
+		if b[0].Name < a[0].Name {
+			dst, b = append(dst, b[0]), b[1:]
+		} else {
+			dst, a = append(dst, a[0]), a[1:]
+		}
 	}
-	return (h ^ 0xff) * fnvPrime
+	dst = append(dst, a...)
+	return joinDuplicates(append(dst, b...))
 }
 
 // emit appends one series: the base labels with __name__ and an optional
 // extra label (le, quantile, vmrange) merged in sorted order.
 func (e *Encoder) emit(b *Batch, name string, extra Label, v float64, tsMs int64) *Series {
+	if !e.opts.Exemplars {
+		// A series met before in this batch takes one more sample.
+		g := e.key ^ xxhash.Sum64String(name) ^ (xxhash.Sum64String(extra.Value) * 31)
+		if i, ok := e.groups[g]; ok {
+			b.addSample(i, v, tsMs)
+			return &b.Series[i]
+		}
+		e.groups[g] = int32(len(b.Series))
+	}
 	start := int32(len(b.labels))
 	specials := [2]Label{{Name: "__name__", Value: name}, extra}
 	ns := 1
@@ -232,25 +285,19 @@ func (e *Encoder) emit(b *Batch, name string, extra Label, v float64, tsMs int64
 			specials[0], specials[1] = specials[1], specials[0]
 		}
 	}
-	h := uint64(fnvOffset)
 	si := 0
 	for _, l := range e.base {
 		for si < ns && specials[si].Name < l.Name {
 			b.labels = append(b.labels, specials[si])
-			h = hashString(hashString(h, specials[si].Name), specials[si].Value)
 			si++
 		}
 		if l.Value == "" {
 			continue // an empty label is the same as no label
 		}
 		b.labels = append(b.labels, l)
-		h = hashString(hashString(h, l.Name), l.Value)
 	}
-	for ; si < ns; si++ {
-		b.labels = append(b.labels, specials[si])
-		h = hashString(hashString(h, specials[si].Name), specials[si].Value)
-	}
-	b.Series = append(b.Series, Series{Hash: h, Shard: e.key, Value: v, Timestamp: tsMs, lStart: start, lEnd: int32(len(b.labels))})
+	b.labels = append(b.labels, specials[si:ns]...)
+	b.Series = append(b.Series, Series{Shard: e.key, Value: v, Timestamp: tsMs, lStart: start, lEnd: int32(len(b.labels))})
 	s := &b.Series[len(b.Series)-1]
 	b.seriesSize(s)
 	return s
@@ -341,15 +388,6 @@ func (e *Encoder) accepted(r deltaResult) bool {
 		return false
 	}
 	return true
-}
-
-// identity hashes a series' name and base labels: the key of its delta state.
-func (e *Encoder) identity(name string) uint64 {
-	h := hashString(fnvOffset, name)
-	for _, l := range e.base {
-		h = hashString(hashString(h, l.Name), l.Value)
-	}
-	return h
 }
 
 func (e *Encoder) le(b *Batch, bound float64) string {

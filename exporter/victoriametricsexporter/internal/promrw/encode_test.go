@@ -305,3 +305,28 @@ func TestShardSubsetMarshal(t *testing.T) {
 	assert.Equal(t, 1.0, wr.Timeseries[0].Samples[0].Value)
 	assert.Equal(t, 3.0, wr.Timeseries[1].Samples[0].Value)
 }
+
+// The points of one series in one batch share one TimeSeries, in order.
+func TestPointsOfASeriesShareOneTimeSeries(t *testing.T) {
+	md := pmetric.NewMetrics()
+	g := newResource(md).AppendEmpty()
+	g.SetName("temp")
+	dps := g.SetEmptyGauge().DataPoints()
+	for i := range 3 {
+		dp := dps.AppendEmpty()
+		dp.SetTimestamp(ts(time.Duration(i) * time.Second))
+		dp.SetDoubleValue(float64(i))
+	}
+	other := dps.AppendEmpty()
+	other.SetTimestamp(ts(0))
+	other.Attributes().PutStr("room", "b")
+	var b Batch
+	NewEncoder(Options{}, nil).Encode(md, &b, t0)
+	var wr prompb.WriteRequest
+	require.NoError(t, wr.Unmarshal(b.Marshal(nil, nil)))
+	require.Len(t, wr.Timeseries, 2)
+	assert.Equal(t, []prompb.Sample{
+		{Value: 0, Timestamp: t0.UnixMilli()}, {Value: 1, Timestamp: t0.UnixMilli() + 1000}, {Value: 2, Timestamp: t0.UnixMilli() + 2000},
+	}, wr.Timeseries[0].Samples)
+	assert.Len(t, wr.Timeseries[1].Samples, 1)
+}

@@ -56,6 +56,10 @@ func (b *Batch) seriesSize(s *Series) int {
 	n := b.labelsSize(s.lStart, s.lEnd)
 	ss := sampleMsgSize(s.Timestamp)
 	n += 1 + sov(uint64(ss)) + ss
+	for m := s.more; m != 0; m = b.samples[m-1].next {
+		ss := sampleMsgSize(b.samples[m-1].timestamp)
+		n += 1 + sov(uint64(ss)) + ss
+	}
 	for i := s.xStart; i < s.xEnd; i++ {
 		xs := b.exemplarSize(&b.exemplars[i])
 		n += 1 + sov(uint64(xs)) + xs
@@ -97,12 +101,10 @@ func (b *Batch) Marshal(dst []byte, idx []int32) []byte {
 		dst = append(dst, tagTimeSeries)
 		dst = binary.AppendUvarint(dst, uint64(s.size))
 		dst = b.appendLabels(dst, tagLabels, s.lStart, s.lEnd)
-		dst = append(dst, tagSamples)
-		dst = binary.AppendUvarint(dst, uint64(sampleMsgSize(s.Timestamp)))
-		dst = append(dst, tagSampleValue)
-		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(s.Value))
-		dst = append(dst, tagSampleTime)
-		dst = binary.AppendUvarint(dst, uint64(s.Timestamp))
+		dst = appendSample(dst, s.Value, s.Timestamp)
+		for m := s.more; m != 0; m = b.samples[m-1].next {
+			dst = appendSample(dst, b.samples[m-1].value, b.samples[m-1].timestamp)
+		}
 		for i := s.xStart; i < s.xEnd; i++ {
 			x := &b.exemplars[i]
 			dst = append(dst, tagExemplars)
@@ -115,6 +117,15 @@ func (b *Batch) Marshal(dst []byte, idx []int32) []byte {
 		}
 	})
 	return dst
+}
+
+func appendSample(dst []byte, v float64, ts int64) []byte {
+	dst = append(dst, tagSamples)
+	dst = binary.AppendUvarint(dst, uint64(sampleMsgSize(ts)))
+	dst = append(dst, tagSampleValue)
+	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(v))
+	dst = append(dst, tagSampleTime)
+	return binary.AppendUvarint(dst, uint64(ts))
 }
 
 func (b *Batch) appendLabels(dst []byte, tag byte, start, end int32) []byte {

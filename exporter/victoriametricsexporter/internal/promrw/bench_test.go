@@ -1,0 +1,122 @@
+package promrw
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/golang/snappy"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+)
+
+// realisticBatch is 1,000 series x 10 points: 10 resources (8 attributes
+// each, copied to labels) x 100 series, gauges and cumulative counters with
+// 3 attributes per point.
+func realisticBatch() pmetric.Metrics {
+	md := pmetric.NewMetrics()
+	start := time.Now().Add(-time.Hour)
+	for r := range 10 {
+		rm := md.ResourceMetrics().AppendEmpty()
+		a := rm.Resource().Attributes()
+		a.PutStr("service.name", fmt.Sprintf("svc-%d", r))
+		a.PutStr("service.namespace", "shop")
+		a.PutStr("service.instance.id", fmt.Sprintf("b5e4c3a2-%04d", r))
+		a.PutStr("host.name", fmt.Sprintf("node-%02d", r))
+		a.PutStr("deployment.environment.name", "production")
+		a.PutStr("cloud.region", "eu-west-1")
+		a.PutStr("k8s.namespace.name", "shop")
+		a.PutStr("k8s.pod.name", fmt.Sprintf("svc-%d-7f9c", r))
+		ms := rm.ScopeMetrics().AppendEmpty().Metrics()
+		for m := range 10 {
+			mt := ms.AppendEmpty()
+			mt.SetName(fmt.Sprintf("app.requests.%d", m))
+			mt.SetUnit("{request}")
+			var dps pmetric.NumberDataPointSlice
+			if m%2 == 0 {
+				dps = mt.SetEmptyGauge().DataPoints()
+			} else {
+				s := mt.SetEmptySum()
+				s.SetIsMonotonic(true)
+				s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+				dps = s.DataPoints()
+			}
+			for s := range 10 {
+				for p := range 10 {
+					dp := dps.AppendEmpty()
+					dp.SetTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(p) * 10 * time.Second)))
+					dp.SetDoubleValue(float64(s*p) + 0.5)
+					dp.Attributes().PutStr("http.route", fmt.Sprintf("/api/v1/items/%d", s))
+					dp.Attributes().PutStr("http.request.method", "GET")
+					dp.Attributes().PutInt("http.response.status_code", 200)
+				}
+			}
+		}
+	}
+	return md
+}
+
+func benchOptions() Options {
+	return Options{AddMetricSuffixes: true, TargetInfo: true, ResourceToLabels: []string{"*"}, ExpHistogramMode: ExpHistogramBuckets}
+}
+
+// BenchmarkEncode is pdata to remote write bytes (protobuf + snappy), with
+// buffers reused as the exporter reuses them.
+func BenchmarkEncode(b *testing.B) {
+	md := realisticBatch()
+	enc := NewEncoder(benchOptions(), NewDeltaState(1000, time.Hour))
+	var batch Batch
+	var raw, body []byte
+	now := time.Now()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		batch.Reset()
+		enc.Encode(md, &batch, now)
+		raw = batch.Marshal(raw[:0], nil)
+		if n := snappy.MaxEncodedLen(len(raw)); cap(body) < n {
+			body = make([]byte, n)
+		}
+		body = snappy.Encode(body[:cap(body)], raw)
+	}
+	b.ReportMetric(float64(md.DataPointCount())*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+	b.SetBytes(int64(len(raw)))
+}
+
+func FuzzEncode(f *testing.F) {
+	f.Add("metric.name", "s", "key", "value", 1.5, int64(3), uint8(0))
+	f.Add("\xff", "{x}/s", "", "\x00", 0.0, int64(-1), uint8(3))
+	f.Fuzz(func(t *testing.T, name, unit, key, val string, v float64, n int64, kind uint8) {
+		md := pmetric.NewMetrics()
+		m := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+		m.SetName(name)
+		m.SetUnit(unit)
+		switch kind % 4 {
+		case 0:
+			dp := m.SetEmptyGauge().DataPoints().AppendEmpty()
+			dp.SetDoubleValue(v)
+			dp.Attributes().PutStr(key, val)
+		case 1:
+			s := m.SetEmptySum()
+			s.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+			dp := s.DataPoints().AppendEmpty()
+			dp.SetIntValue(n)
+			dp.SetTimestamp(pcommon.Timestamp(uint64(n)))
+		case 2:
+			dp := m.SetEmptyHistogram().DataPoints().AppendEmpty()
+			dp.ExplicitBounds().FromRaw([]float64{v, v * 2})
+			dp.BucketCounts().FromRaw([]uint64{uint64(n), 1})
+		case 3:
+			dp := m.SetEmptyExponentialHistogram().DataPoints().AppendEmpty()
+			dp.SetScale(int32(n % 30))
+			dp.Positive().SetOffset(int32(n % 1000))
+			dp.Positive().BucketCounts().FromRaw([]uint64{1, 2})
+		}
+		var b Batch
+		NewEncoder(Options{ExpHistogramMode: ExpHistogramVMRange, AddMetricSuffixes: true}, NewDeltaState(10, time.Hour)).Encode(md, &b, time.Unix(0, 0))
+		var wr writeRequestCheck
+		if err := wr.check(b.Marshal(nil, nil)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
