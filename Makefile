@@ -10,7 +10,10 @@ MANIFEST_otelhub-sidecar := distributions/otelhub-sidecar/manifest.yaml
 MANIFEST_otelhub-gateway := distributions/otelhub-gateway/manifest.yaml
 TEST_TIMEOUT ?= 20m
 
-.PHONY: build run test lint bench tools clean $(DISTS)
+VM_MOD := github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@v1.151.0
+VL_MOD := github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1
+
+.PHONY: build run test unit-test dist-test testdeps lint bench tools clean $(DISTS)
 
 build: $(DISTS)
 
@@ -21,6 +24,15 @@ $(STATICCHK):
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 tools: $(OCB) $(STATICCHK)
+
+# Real backends for the integration tests, pinned (internal/testserver
+# starts them; it also installs them itself when they are missing).
+$(TOOLS)/victoria-metrics:
+	GOBIN=$(TOOLS) $(GO) install $(VM_MOD)
+$(TOOLS)/victoria-logs:
+	GOBIN=$(TOOLS) $(GO) install $(VL_MOD)
+
+testdeps: $(TOOLS)/victoria-metrics $(TOOLS)/victoria-logs
 
 # Each distribution: ocb generates build/<name>, compiles it, and the binary
 # is copied to bin/<name>.
@@ -34,17 +46,30 @@ run: otelhub
 	@mkdir -p var
 	./bin/otelhub --config configs/default.yaml
 
-# Tests start the backends they need themselves (see internal/testserver).
-test:
+# Every test: Go tests (they start the backends they need, see
+# internal/testserver), then the built distributions themselves.
+test: unit-test dist-test
+
+unit-test: testdeps
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+# Builds every distribution, checks each one's component list, and runs
+# bin/otelhub on the default config as `make run` does.
+dist-test: build
+	./scripts/check-dist.sh
+	./scripts/smoke.sh
 
 lint: $(STATICCHK)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHK) ./...
+	cd testbed && $(GO) vet ./... && $(STATICCHK) ./...
 
+# Go benchmarks of the hot paths, then the testbed's side-by-side runs
+# against the contrib exporters.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	cd testbed && $(GO) test -run '^$$' -bench . -benchmem -benchtime=30x ./...
 
 clean:
 	rm -rf bin build var

@@ -16,10 +16,10 @@ const (
 	tagLabelName      = 1<<3 | 2
 	tagLabelValue     = 2<<3 | 2
 	tagSampleValue    = 1<<3 | 1
-	tagSampleTime     = 2<<3 | 0
+	tagSampleTime     = 2 << 3 // wire type 0 (varint)
 	tagExemplarLabels = 1<<3 | 2
 	tagExemplarValue  = 2<<3 | 1
-	tagExemplarTime   = 3<<3 | 0
+	tagExemplarTime   = 3 << 3    // wire type 0 (varint)
 	sampleSize        = 1 + 8 + 1 // value and timestamp tags and value; timestamp varint added
 )
 
