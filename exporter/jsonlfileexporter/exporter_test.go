@@ -10,45 +10,22 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelhub/otelhub/exporter/jsonlfileexporter/internal/metadata"
+	"github.com/otelhub/otelhub/internal/configtest"
 )
 
 func TestLoadConfig(t *testing.T) {
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	require.NoError(t, err)
-	tests := []struct {
-		name    string
-		want    *Config
-		wantErr string
-	}{
-		{name: "", want: &Config{Path: "./var/received.jsonl", FlushInterval: time.Second}},
-		{name: "unbuffered", want: &Config{Path: "/tmp/out.jsonl"}},
-		{name: "no_path", wantErr: "path: must be set"},
-		{name: "negative_flush", wantErr: "flush_interval: must be >= 0, got -1s"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sub, err := cm.Sub(component.NewIDWithName(metadata.Type, tt.name).String())
-			require.NoError(t, err)
-			cfg := createDefaultConfig()
-			require.NoError(t, sub.Unmarshal(cfg))
-			err = confmap.Validate(cfg)
-			if tt.wantErr != "" {
-				require.ErrorContains(t, err, tt.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, cfg)
-		})
-	}
+	configtest.Run(t, filepath.Join("testdata", "config.yaml"), metadata.Type, createDefaultConfig, []configtest.Case{
+		{Name: "", Want: &Config{Path: "./var/received.jsonl", FlushInterval: time.Second}},
+		{Name: "unbuffered", Want: &Config{Path: "/tmp/out.jsonl"}},
+		{Name: "no_path", WantErr: "path: must be set"},
+		{Name: "negative_flush", WantErr: "flush_interval: must be >= 0, got -1s"},
+	})
 }
 
 // Both signals of one config write to one file; every line decodes back to

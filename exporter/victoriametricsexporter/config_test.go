@@ -7,17 +7,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
 
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/metadata"
+	"github.com/otelhub/otelhub/internal/configtest"
 )
 
 func TestLoadConfig(t *testing.T) {
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	require.NoError(t, err)
-
 	full := createDefaultConfig().(*Config)
 	full.Endpoint = "http://vminsert:8480"
 	full.Tenant = "42:7"
@@ -33,36 +28,17 @@ func TestLoadConfig(t *testing.T) {
 	full.Logs = LogsConfig{Endpoint: "http://vlogs:9428", StreamFields: []string{"service.name"}, Tenant: "1"}
 	full.Headers.Set("Authorization", "Bearer secret")
 
-	tests := []struct {
-		name    string
-		want    *Config
-		wantErr string
-	}{
-		{name: "full", want: full},
-		{name: "no_endpoint", wantErr: "endpoint: must be set"},
-		{name: "bad_tenant", wantErr: `tenant: "acme" is not accountID[:projectID]`},
-		{name: "bad_exp", wantErr: `exponential_histograms: "native" is not buckets or vmrange`},
-		{name: "bad_compression", wantErr: `remote_write_compression: "gzip" is not snappy or zstd`},
-		{name: "http_compression", wantErr: "compression: remote write compresses its body itself"},
-		{name: "consumers", wantErr: "sending_queue::num_consumers: must be 1, got 10"},
-		{name: "bad_url", wantErr: `endpoint: "localhost:8428" is not an http(s) URL`},
-		{name: "shards", wantErr: "shards: must be 1..256, got 0"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sub, err := cm.Sub(component.NewIDWithName(metadata.Type, tt.name).String())
-			require.NoError(t, err)
-			cfg := createDefaultConfig()
-			require.NoError(t, sub.Unmarshal(cfg))
-			err = confmap.Validate(cfg)
-			if tt.wantErr != "" {
-				require.ErrorContains(t, err, tt.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, cfg)
-		})
-	}
+	configtest.Run(t, filepath.Join("testdata", "config.yaml"), metadata.Type, createDefaultConfig, []configtest.Case{
+		{Name: "full", Want: full},
+		{Name: "no_endpoint", WantErr: "endpoint: must be set"},
+		{Name: "bad_tenant", WantErr: `tenant: "acme" is not accountID[:projectID]`},
+		{Name: "bad_exp", WantErr: `exponential_histograms: "native" is not buckets or vmrange`},
+		{Name: "bad_compression", WantErr: `remote_write_compression: "gzip" is not snappy or zstd`},
+		{Name: "http_compression", WantErr: "compression: remote write compresses its body itself"},
+		{Name: "consumers", WantErr: "sending_queue::num_consumers: must be 1, got 10"},
+		{Name: "bad_url", WantErr: `endpoint: "localhost:8428" is not an http(s) URL`},
+		{Name: "shards", WantErr: "shards: must be 1..256, got 0"},
+	})
 }
 
 func TestDefaultConfigNeedsOnlyAnEndpoint(t *testing.T) {

@@ -6,13 +6,11 @@ package remotewrite
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	prw "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/prometheusremotewriteexporter"
 	"go.opentelemetry.io/collector/component/componenttest"
@@ -20,57 +18,11 @@ import (
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/exporter/exportertest"
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	vm "github.com/otelhub/otelhub/exporter/victoriametricsexporter"
+	"github.com/otelhub/otelhub/internal/benchdata"
 )
-
-// realisticBatch is 1,000 series x 10 points: 10 resources with 8
-// attributes each (sent as labels) x 100 series of gauges and cumulative
-// counters with 3 point attributes.
-func realisticBatch() pmetric.Metrics {
-	md := pmetric.NewMetrics()
-	start := time.Now().Add(-time.Hour)
-	for r := range 10 {
-		rm := md.ResourceMetrics().AppendEmpty()
-		a := rm.Resource().Attributes()
-		a.PutStr("service.name", fmt.Sprintf("svc-%d", r))
-		a.PutStr("service.namespace", "shop")
-		a.PutStr("service.instance.id", fmt.Sprintf("b5e4c3a2-%04d", r))
-		a.PutStr("host.name", fmt.Sprintf("node-%02d", r))
-		a.PutStr("deployment.environment.name", "production")
-		a.PutStr("cloud.region", "eu-west-1")
-		a.PutStr("k8s.namespace.name", "shop")
-		a.PutStr("k8s.pod.name", fmt.Sprintf("svc-%d-7f9c", r))
-		ms := rm.ScopeMetrics().AppendEmpty().Metrics()
-		for m := range 10 {
-			mt := ms.AppendEmpty()
-			mt.SetName(fmt.Sprintf("app.requests.%d", m))
-			mt.SetUnit("{request}")
-			var dps pmetric.NumberDataPointSlice
-			if m%2 == 0 {
-				dps = mt.SetEmptyGauge().DataPoints()
-			} else {
-				s := mt.SetEmptySum()
-				s.SetIsMonotonic(true)
-				s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
-				dps = s.DataPoints()
-			}
-			for s := range 10 {
-				for p := range 10 {
-					dp := dps.AppendEmpty()
-					dp.SetTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(p) * 10 * time.Second)))
-					dp.SetDoubleValue(float64(s*p) + 0.5)
-					dp.Attributes().PutStr("http.route", fmt.Sprintf("/api/v1/items/%d", s))
-					dp.Attributes().PutStr("http.request.method", "GET")
-					dp.Attributes().PutInt("http.response.status_code", 200)
-				}
-			}
-		}
-	}
-	return md
-}
 
 // sink is a remote write server that reads and discards every body.
 func sink(b *testing.B) (string, *atomic.Int64) {
@@ -112,7 +64,7 @@ func contribExporter(b *testing.B, url string) exporter.Metrics {
 }
 
 func BenchmarkConsumeMetrics(b *testing.B) {
-	md := realisticBatch()
+	md := benchdata.Metrics()
 	for _, c := range []struct {
 		name string
 		make func(*testing.B, string) exporter.Metrics

@@ -1,60 +1,15 @@
 package promrw
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/golang/snappy"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
-)
 
-// realisticBatch is 1,000 series x 10 points: 10 resources (8 attributes
-// each, copied to labels) x 100 series, gauges and cumulative counters with
-// 3 attributes per point.
-func realisticBatch() pmetric.Metrics {
-	md := pmetric.NewMetrics()
-	start := time.Now().Add(-time.Hour)
-	for r := range 10 {
-		rm := md.ResourceMetrics().AppendEmpty()
-		a := rm.Resource().Attributes()
-		a.PutStr("service.name", fmt.Sprintf("svc-%d", r))
-		a.PutStr("service.namespace", "shop")
-		a.PutStr("service.instance.id", fmt.Sprintf("b5e4c3a2-%04d", r))
-		a.PutStr("host.name", fmt.Sprintf("node-%02d", r))
-		a.PutStr("deployment.environment.name", "production")
-		a.PutStr("cloud.region", "eu-west-1")
-		a.PutStr("k8s.namespace.name", "shop")
-		a.PutStr("k8s.pod.name", fmt.Sprintf("svc-%d-7f9c", r))
-		ms := rm.ScopeMetrics().AppendEmpty().Metrics()
-		for m := range 10 {
-			mt := ms.AppendEmpty()
-			mt.SetName(fmt.Sprintf("app.requests.%d", m))
-			mt.SetUnit("{request}")
-			var dps pmetric.NumberDataPointSlice
-			if m%2 == 0 {
-				dps = mt.SetEmptyGauge().DataPoints()
-			} else {
-				s := mt.SetEmptySum()
-				s.SetIsMonotonic(true)
-				s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
-				dps = s.DataPoints()
-			}
-			for s := range 10 {
-				for p := range 10 {
-					dp := dps.AppendEmpty()
-					dp.SetTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(p) * 10 * time.Second)))
-					dp.SetDoubleValue(float64(s*p) + 0.5)
-					dp.Attributes().PutStr("http.route", fmt.Sprintf("/api/v1/items/%d", s))
-					dp.Attributes().PutStr("http.request.method", "GET")
-					dp.Attributes().PutInt("http.response.status_code", 200)
-				}
-			}
-		}
-	}
-	return md
-}
+	"github.com/otelhub/otelhub/internal/benchdata"
+)
 
 func benchOptions() Options {
 	return Options{AddMetricSuffixes: true, TargetInfo: true, ResourceToLabels: []string{"*"}, ExpHistogramMode: ExpHistogramBuckets}
@@ -63,7 +18,7 @@ func benchOptions() Options {
 // BenchmarkEncode is pdata to remote write bytes (protobuf + snappy), with
 // buffers reused as the exporter reuses them.
 func BenchmarkEncode(b *testing.B) {
-	md := realisticBatch()
+	md := benchdata.Metrics()
 	enc := NewEncoder(benchOptions(), NewDeltaState(1000, time.Hour))
 	var batch Batch
 	var raw, body []byte
