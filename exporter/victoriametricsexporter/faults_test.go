@@ -12,10 +12,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/metadata"
 	"github.com/otelhub/otelhub/internal/testserver"
 )
 
@@ -145,10 +149,24 @@ func TestIntegrationBadRequestDoesNotBlockTheQueue(t *testing.T) {
 	cfg.TargetInfo = false
 	cfg.Shards = 1
 	cfg.QueueConfig = configoptional.None[exporterhelperQueue]()
-	exp := startMetrics(t, cfg)
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	set := exportertest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	exp, err := NewFactory().CreateMetrics(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, exp.Shutdown(context.Background())) })
 	ts := time.Now().Add(-time.Minute)
-	err := exp.ConsumeMetrics(context.Background(), batchAt(3, ts, 1))
+	err = exp.ConsumeMetrics(context.Background(), batchAt(3, ts, 1))
 	require.ErrorContains(t, err, "400")
+	rejected, err := tel.GetMetric("otelcol_exporter_victoriametrics_rejected_series")
+	require.NoError(t, err)
+	dps := rejected.Data.(metricdata.Sum[int64]).DataPoints
+	require.Len(t, dps, 1)
+	assert.Equal(t, int64(3), dps[0].Value)
+	code, _ := dps[0].Attributes.Value("http.response.status_code")
+	assert.Equal(t, int64(400), code.AsInt64())
 	require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(3, ts.Add(time.Second), 2)))
 	require.Eventually(t, func() bool { return len(export(t, vm, `fault_test`)) == 3 }, 20*time.Second, 100*time.Millisecond)
 	for k, e := range export(t, vm, `fault_test`) {

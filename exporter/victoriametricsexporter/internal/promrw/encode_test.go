@@ -330,3 +330,57 @@ func TestPointsOfASeriesShareOneTimeSeries(t *testing.T) {
 	}, wr.Timeseries[0].Samples)
 	assert.Len(t, wr.Timeseries[1].Samples, 1)
 }
+
+func TestDeltaHistogramAccumulates(t *testing.T) {
+	enc := NewEncoder(Options{}, NewDeltaState(10, time.Hour))
+	var counts, infs []float64
+	for i, step := range [][]uint64{{1, 2, 3}, {0, 1, 0}, {0, 1, 0} /* a retry of the second */, {4, 0, 1}} {
+		at := []time.Duration{0, time.Second, time.Second, 3 * time.Second}[i]
+		md := pmetric.NewMetrics()
+		m := newResource(md).AppendEmpty()
+		m.SetName("lat")
+		h := m.SetEmptyHistogram()
+		h.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+		dp := h.DataPoints().AppendEmpty()
+		dp.SetTimestamp(ts(at))
+		dp.ExplicitBounds().FromRaw([]float64{1, 2})
+		dp.BucketCounts().FromRaw(step)
+		dp.SetCount(step[0] + step[1] + step[2])
+		dp.SetSum(1)
+		var b Batch
+		enc.Encode(md, &b, t0)
+		got := decode(t, &b)
+		counts = append(counts, got["__name__=lat_count,instance=i-1,job=shop/checkout"][0].Value)
+		infs = append(infs, got["__name__=lat_bucket,instance=i-1,job=shop/checkout,le=2"][0].Value)
+	}
+	assert.Equal(t, []float64{6, 7, 7, 12}, counts)
+	assert.Equal(t, []float64{3, 4, 4, 8}, infs)
+}
+
+func TestExemplarsFollowTheirBucket(t *testing.T) {
+	md := pmetric.NewMetrics()
+	m := newResource(md).AppendEmpty()
+	m.SetName("lat")
+	dp := m.SetEmptyHistogram().DataPoints().AppendEmpty()
+	dp.ExplicitBounds().FromRaw([]float64{1, 2})
+	dp.BucketCounts().FromRaw([]uint64{1, 1, 0})
+	dp.SetCount(2)
+	x := dp.Exemplars().AppendEmpty()
+	x.SetDoubleValue(1.5)
+	x.SetTraceID(pcommon.TraceID{0xab, 1})
+	x.SetSpanID(pcommon.SpanID{0xcd, 2})
+	var b Batch
+	NewEncoder(Options{Exemplars: true}, nil).Encode(md, &b, t0)
+	var wr prompb.WriteRequest
+	require.NoError(t, wr.Unmarshal(b.Marshal(nil, nil)))
+	found := 0
+	for _, s := range wr.Timeseries {
+		for _, e := range s.Exemplars {
+			found++
+			assert.Contains(t, s.Labels, prompb.Label{Name: "le", Value: "2"})
+			assert.Equal(t, 1.5, e.Value)
+			assert.Equal(t, []prompb.Label{{Name: "span_id", Value: "cd02000000000000"}, {Name: "trace_id", Value: "ab010000000000000000000000000000"}}, e.Labels)
+		}
+	}
+	assert.Equal(t, 1, found)
+}
