@@ -1,0 +1,103 @@
+package miner
+
+import "strings"
+
+// Wildcard stands for a variable part in a template.
+const Wildcard = "<*>"
+
+// delimiters split a whitespace token into words; a word that holds a digit
+// is a variable. They are kept, so "id=(42)" becomes "id=(<*>)": the
+// punctuation structure of a line is part of its template.
+const delimiters = "=:,;()[]{}<>\"'|@#"
+
+func isDelimiter(c byte) bool { return strings.IndexByte(delimiters, c) >= 0 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// Tokenizer turns a line into masked tokens, reusing its buffers.
+type Tokenizer struct {
+	tokens []string
+	buf    []byte
+	maxLen int
+}
+
+// NewTokenizer returns a tokenizer that reads at most maxLen bytes of a
+// line (0: no limit).
+func NewTokenizer(maxLen int) *Tokenizer { return &Tokenizer{maxLen: maxLen} }
+
+// Tokens splits line on white space and masks the variables of each token:
+// a double-quoted span is one variable, a token starting with '/' is a
+// path, and any word (a run between delimiters) holding a digit is a
+// variable. The returned slice is valid until the next call.
+func (t *Tokenizer) Tokens(line string) []string {
+	if t.maxLen > 0 && len(line) > t.maxLen {
+		line = line[:t.maxLen]
+	}
+	t.tokens = t.tokens[:0]
+	for i := 0; i < len(line); {
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		if i >= len(line) {
+			break
+		}
+		start := i
+		if line[i] == '"' {
+			if end := strings.IndexByte(line[i+1:], '"'); end >= 0 {
+				i += end + 2
+				t.tokens = append(t.tokens, Wildcard)
+				continue
+			}
+		}
+		for i < len(line) && !isSpace(line[i]) {
+			i++
+		}
+		t.tokens = append(t.tokens, t.mask(line[start:i]))
+	}
+	return t.tokens
+}
+
+// mask returns tok with its variable words replaced by the wildcard. It
+// returns tok itself, without allocating, when nothing is variable, and
+// the wildcard constant when the whole token is one variable.
+func (t *Tokenizer) mask(tok string) string {
+	if len(tok) > 1 && tok[0] == '/' {
+		return Wildcard // a path
+	}
+	if !hasDigit(tok) {
+		return tok
+	}
+	t.buf = t.buf[:0]
+	whole := true
+	for i := 0; i < len(tok); {
+		if isDelimiter(tok[i]) {
+			t.buf = append(t.buf, tok[i])
+			whole = false
+			i++
+			continue
+		}
+		start := i
+		for i < len(tok) && !isDelimiter(tok[i]) {
+			i++
+		}
+		if w := tok[start:i]; hasDigit(w) {
+			t.buf = append(t.buf, Wildcard...)
+		} else {
+			t.buf = append(t.buf, w...)
+			whole = false
+		}
+	}
+	if whole {
+		return Wildcard
+	}
+	return intern(t.buf)
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
