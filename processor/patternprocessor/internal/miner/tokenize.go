@@ -26,9 +26,10 @@ type Tokenizer struct {
 func NewTokenizer(maxLen int) *Tokenizer { return &Tokenizer{maxLen: maxLen} }
 
 // Tokens splits line on white space and masks the variables of each token:
-// a double-quoted span is one variable, a token starting with '/' is a
-// path, and any word (a run between delimiters) holding a digit is a
-// variable. The returned slice is valid until the next call.
+// a double-quoted span (which may hold spaces) is one variable, a token
+// starting with '/' is a path, and any word (a run between delimiters)
+// holding a digit is a variable. The returned slice is valid until the
+// next call.
 func (t *Tokenizer) Tokens(line string) []string {
 	if t.maxLen > 0 && len(line) > t.maxLen {
 		line = line[:t.maxLen]
@@ -42,36 +43,45 @@ func (t *Tokenizer) Tokens(line string) []string {
 			break
 		}
 		start := i
-		if line[i] == '"' {
-			if end := strings.IndexByte(line[i+1:], '"'); end >= 0 {
-				i += end + 2
-				t.tokens = append(t.tokens, Wildcard)
-				continue
-			}
-		}
+		quoted := false
 		for i < len(line) && !isSpace(line[i]) {
+			if line[i] == '"' {
+				if end := strings.IndexByte(line[i+1:], '"'); end >= 0 {
+					i += end + 2 // the quoted span stays in this token
+					quoted = true
+					continue
+				}
+			}
 			i++
 		}
-		t.tokens = append(t.tokens, t.mask(line[start:i]))
+		t.tokens = append(t.tokens, t.mask(line[start:i], quoted))
 	}
 	return t.tokens
 }
 
-// mask returns tok with its variable words replaced by the wildcard. It
+// mask returns tok with its variable parts replaced by the wildcard. It
 // returns tok itself, without allocating, when nothing is variable, and
 // the wildcard constant when the whole token is one variable.
-func (t *Tokenizer) mask(tok string) string {
+func (t *Tokenizer) mask(tok string, quoted bool) string {
 	if len(tok) > 1 && tok[0] == '/' {
 		return Wildcard // a path
 	}
-	if !hasDigit(tok) {
+	if !quoted && !hasDigit(tok) {
 		return tok
 	}
 	t.buf = t.buf[:0]
 	whole := true
 	for i := 0; i < len(tok); {
-		if isDelimiter(tok[i]) {
-			t.buf = append(t.buf, tok[i])
+		c := tok[i]
+		if c == '"' {
+			if end := strings.IndexByte(tok[i+1:], '"'); end >= 0 {
+				t.buf = append(t.buf, Wildcard...)
+				i += end + 2
+				continue
+			}
+		}
+		if isDelimiter(c) {
+			t.buf = append(t.buf, c)
 			whole = false
 			i++
 			continue

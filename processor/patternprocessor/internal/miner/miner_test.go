@@ -1,0 +1,86 @@
+package miner
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestTokensMaskVariables(t *testing.T) {
+	tk := NewTokenizer(0)
+	for line, want := range map[string]string{
+		"Invalid user webmaster from 173.234.31.186":                        "Invalid user webmaster from <*>",
+		"PacketResponder 1 for block blk_-6952295868487656571 terminating": "PacketResponder <*> for block <*> terminating",
+		"IOThunderboltSwitch<0>(0x0)::listenerCallback - route = 0x0":      "IOThunderboltSwitch<<*>>(<*>)::listenerCallback - route = <*>",
+		"opened /var/log/app.log for writing":                               "opened <*> for writing",
+		`reason="insufficient funds" code=51`:                               "reason=<*> code=<*>",
+		"took 14ms (retry=3)":                                               "took <*> (retry=<*>)",
+		"id 3fa85f64-5717-4562-b3fc-2c963f66afa6 done":                      "id <*> done",
+		"  spaced\tout  ":                                                   "spaced out",
+	} {
+		assert.Equal(t, want, strings.Join(tk.Tokens(line), " "), line)
+	}
+	assert.Empty(t, tk.Tokens("   "))
+	assert.Len(t, NewTokenizer(10).Tokens("aaaa bbbb cccc dddd"), 2, "cut at max length")
+}
+
+func TestMatchGroupsAndGeneralizes(t *testing.T) {
+	m := New(1, 0)
+	tk := NewTokenizer(0)
+	a, created := m.Match(tk.Tokens("session opened for user root by uid 0"))
+	assert.True(t, created)
+	b, created := m.Match(tk.Tokens("session opened for user news by uid 0"))
+	assert.False(t, created)
+	assert.Same(t, a, b)
+	assert.Equal(t, "session opened for user <*> by uid <*>", b.Template())
+	c, created := m.Match(tk.Tokens("connection closed by peer reset now"))
+	assert.True(t, created, "too different: a new pattern")
+	assert.NotEqual(t, a.ID, c.ID)
+	assert.Equal(t, 2, m.Len())
+	assert.Equal(t, 2, a.Size)
+}
+
+func TestEvictionForgetsLeastRecentlyUsed(t *testing.T) {
+	m := New(1, 2)
+	tk := NewTokenizer(0)
+	first, _ := m.Match(tk.Tokens("alpha one"))
+	m.Match(tk.Tokens("beta two"))
+	m.Match(tk.Tokens("alpha one")) // alpha is now the most recent
+	m.Match(tk.Tokens("gamma three"))
+	assert.Equal(t, 2, m.Len())
+	assert.Equal(t, 1, m.Evicted())
+	again, created := m.Match(tk.Tokens("alpha one"))
+	assert.False(t, created, "alpha survived")
+	assert.Same(t, first, again)
+	b, created := m.Match(tk.Tokens("beta two"))
+	assert.True(t, created, "beta was evicted")
+	assert.NotEmpty(t, b.Hex)
+}
+
+func FuzzTokensAndMatch(f *testing.F) {
+	f.Add("user alice logged in from 10.0.0.1:22")
+	f.Add("\xff\x00\"unterminated")
+	f.Add(`a="b c" d=(1) /x/y [z]`)
+	m := New(7, 100)
+	tk := NewTokenizer(256)
+	f.Fuzz(func(t *testing.T, line string) {
+		tokens := tk.Tokens(line)
+		for _, tok := range tokens {
+			if tok == "" {
+				t.Fatalf("empty token from %q", line)
+			}
+		}
+		if len(tokens) == 0 {
+			return
+		}
+		p, _ := m.Match(tokens)
+		again, created := m.Match(tk.Tokens(line))
+		if created || again != p {
+			t.Fatalf("the same line %q found another pattern", line)
+		}
+		if len(p.Hex) != 16 {
+			t.Fatalf("id %q", p.Hex)
+		}
+	})
+}
