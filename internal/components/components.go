@@ -30,6 +30,7 @@ import (
 
 	"github.com/otelhub/otelhub/exporter/jsonlfileexporter"
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter"
+	"github.com/otelhub/otelhub/processor/patternprocessor"
 	"github.com/otelhub/otelhub/receiver/loadgenreceiver"
 )
 
@@ -43,6 +44,7 @@ var Receivers = []func() receiver.Factory{
 
 // Processors of the full distribution.
 var Processors = []func() processor.Factory{
+	patternprocessor.NewFactory,
 	batchprocessor.NewFactory,
 	memorylimiterprocessor.NewFactory,
 	resourceprocessor.NewFactory,

@@ -18,17 +18,33 @@ import (
 func benchBatches(n, size int) []plog.Logs {
 	rng := rand.New(rand.NewPCG(1, 2))
 	templates := []func() string{
-		func() string { return fmt.Sprintf("Accepted connection from 10.%d.%d.%d:%d", rng.IntN(255), rng.IntN(255), rng.IntN(255), rng.IntN(60000)) },
-		func() string { return fmt.Sprintf("GET /api/v1/orders/%d completed in %dms status=200", rng.IntN(1e6), rng.IntN(900)) },
-		func() string { return fmt.Sprintf("User user%d logged in from 172.16.%d.%d", rng.IntN(500), rng.IntN(255), rng.IntN(255)) },
-		func() string { return fmt.Sprintf("Failed password for invalid user admin from 10.0.%d.%d port %d ssh2", rng.IntN(255), rng.IntN(255), rng.IntN(60000)) },
+		func() string {
+			return fmt.Sprintf("Accepted connection from 10.%d.%d.%d:%d", rng.IntN(255), rng.IntN(255), rng.IntN(255), rng.IntN(60000))
+		},
+		func() string {
+			return fmt.Sprintf("GET /api/v1/orders/%d completed in %dms status=200", rng.IntN(1e6), rng.IntN(900))
+		},
+		func() string {
+			return fmt.Sprintf("User user%d logged in from 172.16.%d.%d", rng.IntN(500), rng.IntN(255), rng.IntN(255))
+		},
+		func() string {
+			return fmt.Sprintf("Failed password for invalid user admin from 10.0.%d.%d port %d ssh2", rng.IntN(255), rng.IntN(255), rng.IntN(60000))
+		},
 		func() string { return fmt.Sprintf("Connection to database orders timed out after %ds", rng.IntN(30)) },
 		func() string { return fmt.Sprintf("Cache miss for key session:%016x", rng.Uint64()) },
-		func() string { return fmt.Sprintf("Request %08x-%04x processed in %d.%03ds", rng.Uint32(), rng.IntN(65535), rng.IntN(5), rng.IntN(1000)) },
-		func() string { return fmt.Sprintf("Worker %d started processing job %d from queue emails", rng.IntN(32), rng.IntN(1e6)) },
+		func() string {
+			return fmt.Sprintf("Request %08x-%04x processed in %d.%03ds", rng.Uint32(), rng.IntN(65535), rng.IntN(5), rng.IntN(1000))
+		},
+		func() string {
+			return fmt.Sprintf("Worker %d started processing job %d from queue emails", rng.IntN(32), rng.IntN(1e6))
+		},
 		func() string { return fmt.Sprintf("Disk usage on /dev/sda%d at %d%%", rng.IntN(4), 80+rng.IntN(20)) },
-		func() string { return fmt.Sprintf("Out of memory: Killed process %d (java) total-vm:%dkB", rng.IntN(60000), rng.IntN(8e6)) },
-		func() string { return fmt.Sprintf(`payment declined order_id=%d amount=%d.%02d reason="card expired"`, rng.IntN(1e6), rng.IntN(500), rng.IntN(100)) },
+		func() string {
+			return fmt.Sprintf("Out of memory: Killed process %d (java) total-vm:%dkB", rng.IntN(60000), rng.IntN(8e6))
+		},
+		func() string {
+			return fmt.Sprintf(`payment declined order_id=%d amount=%d.%02d reason="card expired"`, rng.IntN(1e6), rng.IntN(500), rng.IntN(100))
+		},
 		func() string { return "Loaded configuration from /etc/app/config.yaml" },
 	}
 	out := make([]plog.Logs, n)

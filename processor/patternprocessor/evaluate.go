@@ -8,7 +8,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/processor/processortest"
 
-	"github.com/otelhub/otelhub/processor/patternprocessor/internal/eval"
+	"github.com/otelhub/otelhub/internal/logeval"
 	"github.com/otelhub/otelhub/processor/patternprocessor/internal/metadata"
 )
 
@@ -25,7 +25,7 @@ type Result struct {
 // batches of 100), and scores the ids it assigned. It prints one line per
 // dataset and the mean to w.
 func Evaluate(root string, w io.Writer) ([]Result, error) {
-	datasets, err := eval.Load(root)
+	datasets, err := logeval.Load(root)
 	if err != nil {
 		return nil, err
 	}
@@ -47,18 +47,18 @@ func Evaluate(root string, w io.Writer) ([]Result, error) {
 	return out, nil
 }
 
-func evaluateOne(d eval.Dataset) (Result, error) {
+func evaluateOne(d logeval.Dataset) (Result, error) {
 	ctx := context.Background()
 	cfg := createDefaultConfig().(*Config)
 	proc, err := NewFactory().CreateLogs(ctx, processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
 	if err != nil {
 		return Result{}, err
 	}
-	ids, took, err := eval.Feed(ctx, d, 100, cfg.IDAttribute, proc.ConsumeLogs)
+	ids, took, err := logeval.Feed(ctx, d, 100, cfg.IDAttribute, proc.ConsumeLogs)
 	if err != nil {
 		return Result{}, err
 	}
-	ga, fga := eval.Score(ids, d.EventID)
+	ga, fga := logeval.Score(ids, d.EventID)
 	distinct := map[string]bool{}
 	for _, id := range ids {
 		distinct[id] = true

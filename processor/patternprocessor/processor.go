@@ -160,6 +160,7 @@ func (p *patternTagger) tag(part *partition, lr plog.LogRecord, st *stats) {
 	}
 	st.tagged++
 	attrs := lr.Attributes()
+	attrs.EnsureCapacity(attrs.Len() + 2) // one growth for both attributes
 	attrs.PutStr(p.cfg.IDAttribute, pat.Hex)
 	attrs.PutStr(p.cfg.TemplateAttribute, pat.Template())
 	if len(p.rules) > 0 {

@@ -10,14 +10,14 @@ import (
 func TestTokensMaskVariables(t *testing.T) {
 	tk := NewTokenizer(0)
 	for line, want := range map[string]string{
-		"Invalid user webmaster from 173.234.31.186":                        "Invalid user webmaster from <*>",
+		"Invalid user webmaster from 173.234.31.186":                       "Invalid user webmaster from <*>",
 		"PacketResponder 1 for block blk_-6952295868487656571 terminating": "PacketResponder <*> for block <*> terminating",
 		"IOThunderboltSwitch<0>(0x0)::listenerCallback - route = 0x0":      "IOThunderboltSwitch<<*>>(<*>)::listenerCallback - route = <*>",
-		"opened /var/log/app.log for writing":                               "opened <*> for writing",
-		`reason="insufficient funds" code=51`:                               "reason=<*> code=<*>",
-		"took 14ms (retry=3)":                                               "took <*> (retry=<*>)",
-		"id 3fa85f64-5717-4562-b3fc-2c963f66afa6 done":                      "id <*> done",
-		"  spaced\tout  ":                                                   "spaced out",
+		"opened /var/log/app.log for writing":                              "opened <*> for writing",
+		`reason="insufficient funds" code=51`:                              "reason=<*> code=<*>",
+		"took 14ms (retry=3)":                                              "took <*> (retry=<*>)",
+		"id 3fa85f64-5717-4562-b3fc-2c963f66afa6 done":                     "id <*> done",
+		"  spaced\tout  ":                                                  "spaced out",
 	} {
 		assert.Equal(t, want, strings.Join(tk.Tokens(line), " "), line)
 	}

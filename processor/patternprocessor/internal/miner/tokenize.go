@@ -66,6 +66,12 @@ func (t *Tokenizer) mask(tok string, quoted bool) string {
 	if len(tok) > 1 && tok[0] == '/' {
 		return Wildcard // a path
 	}
+	if httpMethods[tok] {
+		return Wildcard // access logs vary the method over one template
+	}
+	if k := strings.IndexByte(tok, '='); k > 0 && k < len(tok)-1 && !quoted && !hasDigit(tok[:k]) && isWord(tok[k+1:]) {
+		return t.keyValue(tok[:k+1]) // key=value: the value is a variable
+	}
 	if !quoted && !hasDigit(tok) {
 		return tok
 	}
@@ -100,6 +106,26 @@ func (t *Tokenizer) mask(tok string, quoted bool) string {
 	if whole {
 		return Wildcard
 	}
+	return intern(t.buf)
+}
+
+var httpMethods = map[string]bool{"GET": true, "POST": true, "PUT": true, "DELETE": true, "PATCH": true, "HEAD": true, "OPTIONS": true}
+
+// isWord reports whether s is a plain value: no delimiters in it, so that
+// "a=b" is a key and a value but "a=(b)" or "a=b,c=d" are left to the
+// general masking.
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDelimiter(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keyValue returns "key=<*>" for the key part "key=", interned.
+func (t *Tokenizer) keyValue(key string) string {
+	t.buf = append(append(t.buf[:0], key...), Wildcard...)
 	return intern(t.buf)
 }
 

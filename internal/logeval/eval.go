@@ -1,6 +1,6 @@
-// Package eval scores log grouping against labelled Loghub datasets:
+// Package logeval scores log grouping against labelled Loghub datasets:
 // Grouping Accuracy (GA) and the F1 of grouping (FGA).
-package eval
+package logeval
 
 import (
 	"context"
