@@ -47,11 +47,12 @@ run: otelhub
 	./bin/otelhub --config configs/default.yaml
 
 # Every test: Go tests (they start the backends they need, see
-# internal/testserver), then the built distributions themselves.
+# internal/testserver; -trimpath lets ocb reuse their compiled packages),
+# then the built distributions themselves.
 test: unit-test dist-test
 
 unit-test: testdeps
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 # Builds every distribution, checks each one's component list, and runs
 # bin/otelhub on the default config as `make run` does.
