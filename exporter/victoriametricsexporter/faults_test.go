@@ -2,6 +2,7 @@ package victoriametricsexporter
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
@@ -172,4 +174,49 @@ func TestIntegrationBadRequestDoesNotBlockTheQueue(t *testing.T) {
 	for k, e := range export(t, vm, `fault_test`) {
 		assert.Equal(t, []float64{2}, e.Values, k)
 	}
+}
+
+// Logs through 503s, a 429 with Retry-After and dropped connections reach
+// VictoriaLogs, each record once.
+func TestIntegrationLogsSurviveFaults(t *testing.T) {
+	vl := testserver.VictoriaLogs(t)
+	front, faults := newFaultyFront(t, vl.URL, []string{"503", "drop", "", "429", "503", ""})
+	cfg := createDefaultConfig().(*Config)
+	cfg.Logs.Endpoint = front
+	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
+	cfg.RetryConfig.MaxInterval = 100 * time.Millisecond
+	set := exportertest.NewNopSettings(metadata.Type)
+	exp, err := NewFactory().CreateLogs(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
+
+	const batches, perBatch = 8, 25
+	for b := range batches {
+		ld := plog.NewLogs()
+		rl := ld.ResourceLogs().AppendEmpty()
+		rl.Resource().Attributes().PutStr("service.name", "faulty")
+		lrs := rl.ScopeLogs().AppendEmpty().LogRecords()
+		for i := range perBatch {
+			lr := lrs.AppendEmpty()
+			lr.SetTimestamp(pcommon.NewTimestampFromTime(time.Now()))
+			lr.Body().SetStr(fmt.Sprintf("record %d of batch %d", i, b))
+		}
+		require.NoError(t, exp.ConsumeLogs(context.Background(), ld))
+	}
+	// Retries (one waits out a Retry-After of 1s) finish before shutdown:
+	// an in-memory queue stops retrying at shutdown, a persistent one keeps
+	// the data for the next start.
+	require.Eventually(t, func() bool {
+		return len(logsQuery(t, vl, `service.name:faulty`)) >= batches*perBatch
+	}, 30*time.Second, 100*time.Millisecond)
+	require.NoError(t, exp.Shutdown(context.Background()))
+	require.Equal(t, 6, faults.faultsUsed())
+
+	rows := logsQuery(t, vl, `service.name:faulty`)
+	seen := map[string]int{}
+	for _, r := range rows {
+		seen[r["_msg"]]++
+	}
+	assert.Len(t, rows, batches*perBatch, "every record once")
+	assert.Len(t, seen, batches*perBatch)
 }
