@@ -31,6 +31,7 @@ import (
 	"github.com/otelhub/otelhub/exporter/jsonlfileexporter"
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter"
 	"github.com/otelhub/otelhub/processor/patternprocessor"
+	"github.com/otelhub/otelhub/processor/semconvprocessor"
 	"github.com/otelhub/otelhub/receiver/loadgenreceiver"
 )
 
@@ -44,6 +45,7 @@ var Receivers = []func() receiver.Factory{
 
 // Processors of the full distribution.
 var Processors = []func() processor.Factory{
+	semconvprocessor.NewFactory,
 	patternprocessor.NewFactory,
 	batchprocessor.NewFactory,
 	memorylimiterprocessor.NewFactory,

@@ -1,0 +1,114 @@
+package semconvprocessor
+
+import (
+	"context"
+	"sync"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/metadata"
+	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/registry"
+)
+
+// semconvChecker checks telemetry as it passes. The registry and settings
+// are read-only after start; each call takes a checker (its scratch space)
+// from a pool, so concurrent consumers never share state.
+type semconvChecker struct {
+	checkers sync.Pool
+	findings metric.Int64Counter
+	attrs    [numKinds]metric.MeasurementOption
+}
+
+func newSemconvChecker(cfg *Config, set processor.Settings, reg *registry.Registry) (*semconvChecker, error) {
+	m := set.TelemetrySettings.MeterProvider.Meter(metadata.ScopeName)
+	findings, err := m.Int64Counter("otelcol_processor_semconv_findings",
+		metric.WithDescription("Semantic-convention findings, by finding id and level."), metric.WithUnit("{finding}"))
+	if err != nil {
+		return nil, err
+	}
+	p := &semconvChecker{findings: findings}
+	p.checkers.New = func() any { return newChecker(cfg, reg) }
+	for i, id := range findingIDs {
+		p.attrs[i] = metric.WithAttributeSet(attribute.NewSet(attribute.String("processor", set.ID.String()),
+			attribute.String("finding", id), attribute.String("level", levels[id])))
+	}
+	return p, nil
+}
+
+func (p *semconvChecker) record(ctx context.Context, n *counts) {
+	for i, v := range n {
+		if v > 0 {
+			p.findings.Add(ctx, int64(v), p.attrs[i])
+		}
+	}
+}
+
+func (p *semconvChecker) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+	c := p.checkers.Get().(*checker)
+	defer p.checkers.Put(c)
+	var n counts
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
+		c.checkMap(rs.Resource().Attributes(), &n)
+		sss := rs.ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			spans := sss.At(j).Spans()
+			for k := 0; k < spans.Len(); k++ {
+				span := spans.At(k)
+				c.checkMap(span.Attributes(), &n)
+				events := span.Events()
+				for e := 0; e < events.Len(); e++ {
+					c.checkMap(events.At(e).Attributes(), &n)
+				}
+			}
+		}
+	}
+	p.record(ctx, &n)
+	return td, nil
+}
+
+func (p *semconvChecker) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
+	c := p.checkers.Get().(*checker)
+	defer p.checkers.Put(c)
+	var n counts
+	rls := ld.ResourceLogs()
+	for i := 0; i < rls.Len(); i++ {
+		rl := rls.At(i)
+		c.checkMap(rl.Resource().Attributes(), &n)
+		sls := rl.ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			lrs := sls.At(j).LogRecords()
+			for k := 0; k < lrs.Len(); k++ {
+				c.checkMap(lrs.At(k).Attributes(), &n)
+			}
+		}
+	}
+	p.record(ctx, &n)
+	return ld, nil
+}
+
+func (p *semconvChecker) processMetrics(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
+	c := p.checkers.Get().(*checker)
+	defer p.checkers.Put(c)
+	var n counts
+	rms := md.ResourceMetrics()
+	for i := 0; i < rms.Len(); i++ {
+		rm := rms.At(i)
+		c.checkMap(rm.Resource().Attributes(), &n)
+		sms := rm.ScopeMetrics()
+		for j := 0; j < sms.Len(); j++ {
+			ms := sms.At(j).Metrics()
+			for k := 0; k < ms.Len(); k++ {
+				c.checkMetric(ms.At(k), &n)
+			}
+		}
+	}
+	p.record(ctx, &n)
+	return md, nil
+}
