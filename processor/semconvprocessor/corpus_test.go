@@ -213,4 +213,3 @@ func addPoint(m pmetric.Metric, instrument string) {
 		m.SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(1)
 	}
 }
-
