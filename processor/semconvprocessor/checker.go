@@ -220,18 +220,50 @@ func (c *checker) checkMetric(m pmetric.Metric, n *counts) {
 			c.add(kUnexpectedInstrument, m.Name(), "")
 		}
 	}
-	metricFindings := append([]pending(nil), c.scratch...)
+	var metricFindings []pending
+	if len(c.scratch) > 0 {
+		metricFindings = append(metricFindings, c.scratch...)
+	}
+	required := c.reg.RequiredForMetric(m.Name())
 	forEachPointAttrs(m, func(attrs pcommon.Map) {
 		c.checkMap(attrs, n)
-		if len(metricFindings) == 0 {
+		if len(metricFindings) == 0 && len(required) == 0 {
 			return
 		}
 		c.scratch = append(c.scratch[:0], metricFindings...)
-		c.apply(attrs, n)
+		c.missing(attrs, required)
+		if len(c.scratch) > 0 {
+			c.apply(attrs, n)
+		}
 	})
 	if len(metricFindings) > 0 && m.Type() == pmetric.MetricTypeEmpty {
 		for _, p := range metricFindings {
 			n[p.kind]++
+		}
+	}
+}
+
+// missing adds a finding for each required attribute that attrs lacks.
+func (c *checker) missing(attrs pcommon.Map, required []string) {
+	for _, r := range required {
+		if _, ok := attrs.Get(r); !ok {
+			c.add(kRequiredNotPresent, r, "")
+		}
+	}
+}
+
+// checkRecord checks a log record's attributes and, for an event, the
+// attributes its event requires.
+func (c *checker) checkRecord(attrs pcommon.Map, event string, n *counts) {
+	c.checkMap(attrs, n)
+	if event == "" {
+		return
+	}
+	if required := c.reg.RequiredForEvent(event); len(required) > 0 {
+		c.scratch = c.scratch[:0]
+		c.missing(attrs, required)
+		if len(c.scratch) > 0 {
+			c.apply(attrs, n)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package semconvprocessor
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 
 	"go.opentelemetry.io/collector/component"
@@ -28,6 +29,9 @@ type Config struct {
 	AllowPrefixes []string `mapstructure:"allow_prefixes"`
 	// FindingsAttribute is the string-array attribute annotate writes.
 	FindingsAttribute string `mapstructure:"findings_attribute"`
+	// RegistryPath is an optional semantic-conventions YAML model (the
+	// model/ folder); it adds renamed_to and requirement levels.
+	RegistryPath string `mapstructure:"registry_path"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -51,6 +55,11 @@ func (c *Config) Validate() error {
 		}
 		if !slices.Contains(allActions, a) {
 			errs = append(errs, fmt.Errorf("actions::%s: %q is not one of %v", id, a, allActions))
+		}
+	}
+	if c.RegistryPath != "" {
+		if st, err := os.Stat(c.RegistryPath); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("registry_path: %q is not a folder", c.RegistryPath))
 		}
 	}
 	if c.FindingsAttribute == "" {

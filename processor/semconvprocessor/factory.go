@@ -6,6 +6,7 @@ package semconvprocessor
 
 import (
 	"context"
+	"sync"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
@@ -18,6 +19,34 @@ import (
 
 // builtin is generated once and shared read-only by every instance.
 var builtin = registry.Builtin()
+
+// models caches the registries loaded from a registry_path, so that the
+// signals of one config share one.
+var models sync.Map // path -> *registry.Registry
+
+func registryFor(cfg *Config) (*registry.Registry, error) {
+	if cfg.RegistryPath == "" {
+		return builtin, nil
+	}
+	if r, ok := models.Load(cfg.RegistryPath); ok {
+		return r.(*registry.Registry), nil
+	}
+	r, err := registry.LoadModel(cfg.RegistryPath)
+	if err != nil {
+		return nil, err
+	}
+	models.Store(cfg.RegistryPath, r)
+	return r, nil
+}
+
+func newFor(cfg component.Config, set processor.Settings) (*semconvChecker, error) {
+	c := cfg.(*Config)
+	reg, err := registryFor(c)
+	if err != nil {
+		return nil, err
+	}
+	return newSemconvChecker(c, set, reg)
+}
 
 // NewFactory returns the semconv processor's factory.
 func NewFactory() processor.Factory {
@@ -38,28 +67,25 @@ func capabilities(cfg *Config) processorhelper.Option {
 }
 
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
-	c := cfg.(*Config)
-	p, err := newSemconvChecker(c, set, builtin)
+	p, err := newFor(cfg, set)
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces, capabilities(c))
+	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces, capabilities(cfg.(*Config)))
 }
 
 func createMetrics(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Metrics) (processor.Metrics, error) {
-	c := cfg.(*Config)
-	p, err := newSemconvChecker(c, set, builtin)
+	p, err := newFor(cfg, set)
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewMetrics(ctx, set, cfg, next, p.processMetrics, capabilities(c))
+	return processorhelper.NewMetrics(ctx, set, cfg, next, p.processMetrics, capabilities(cfg.(*Config)))
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
-	c := cfg.(*Config)
-	p, err := newSemconvChecker(c, set, builtin)
+	p, err := newFor(cfg, set)
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs, capabilities(c))
+	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs, capabilities(cfg.(*Config)))
 }

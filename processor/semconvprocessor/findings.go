@@ -11,6 +11,7 @@ const (
 	MissingNamespace     = "missing_namespace"
 	UnitMismatch         = "unit_mismatch"
 	UnexpectedInstrument = "unexpected_instrument"
+	RequiredNotPresent   = "required_attribute_not_present"
 )
 
 // Kinds index the findings in arrays.
@@ -24,13 +25,14 @@ const (
 	kMissingNamespace
 	kUnitMismatch
 	kUnexpectedInstrument
+	kRequiredNotPresent
 	numKinds
 )
 
 // findingIDs names each kind.
 var findingIDs = [numKinds]string{
 	MissingAttribute, TypeMismatch, UndefinedEnumVariant, Deprecated, NotStable,
-	InvalidFormat, MissingNamespace, UnitMismatch, UnexpectedInstrument,
+	InvalidFormat, MissingNamespace, UnitMismatch, UnexpectedInstrument, RequiredNotPresent,
 }
 
 // levels are the default levels of each finding.
@@ -44,6 +46,7 @@ var levels = map[string]string{
 	MissingNamespace:     "improvement",
 	UnitMismatch:         "violation",
 	UnexpectedInstrument: "violation",
+	RequiredNotPresent:   "violation",
 }
 
 func kindOf(id string) int {

@@ -85,7 +85,8 @@ func (p *semconvChecker) processLogs(ctx context.Context, ld plog.Logs) (plog.Lo
 		for j := 0; j < sls.Len(); j++ {
 			lrs := sls.At(j).LogRecords()
 			for k := 0; k < lrs.Len(); k++ {
-				c.checkMap(lrs.At(k).Attributes(), &n)
+				lr := lrs.At(k)
+				c.checkRecord(lr.Attributes(), lr.EventName(), &n)
 			}
 		}
 	}

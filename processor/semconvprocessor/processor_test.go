@@ -30,6 +30,7 @@ func TestLoadConfig(t *testing.T) {
 		{Name: "bad_action", WantErr: `action: "shout" is not one of`},
 		{Name: "bad_id", WantErr: "actions::nope: unknown finding id"},
 		{Name: "bad_override", WantErr: `actions::deprecated: "rename" is not one of`},
+		{Name: "bad_path", WantErr: `registry_path: "/nonexistent/semconv/model" is not a folder`},
 	})
 }
 

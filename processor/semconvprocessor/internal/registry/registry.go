@@ -46,6 +46,9 @@ type Registry struct {
 	templates  []string
 	metrics    map[string]*Metric
 	namespaces map[string]bool
+	// From the YAML model only (LoadModel).
+	requiredByMetric map[string][]string
+	requiredByEvent  map[string][]string
 }
 
 // Builtin returns the registry generated from the Go module.
