@@ -220,7 +220,6 @@ func instrument(goType string) string {
 	return ""
 }
 
-var keyRE = regexp.MustCompile(`attribute\.Key\("([^"]+)"\)`)
 
 // readDeprecated collects attribute names of older versions that the
 // current version no longer has.
