@@ -220,7 +220,6 @@ func instrument(goType string) string {
 	return ""
 }
 
-
 // readDeprecated collects attribute names of older versions that the
 // current version no longer has.
 func readDeprecated(root string, current map[string]*attr) []string {
