@@ -14,6 +14,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -38,6 +39,8 @@ type attr struct {
 type metric struct{ name, unit, instrument string }
 
 func main() {
+	outPath := flag.String("o", "registry_gen.go", "file to write")
+	flag.Parse()
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "go.opentelemetry.io/otel").Output()
 	if err != nil {
 		fail(fmt.Errorf("go list go.opentelemetry.io/otel: %w", err))
@@ -51,11 +54,11 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	if err := os.WriteFile("registry_gen.go", formatted, 0o644); err != nil {
+	if err := os.WriteFile(*outPath, formatted, 0o644); err != nil {
 		fail(err)
 	}
-	fmt.Printf("registry_gen.go: %d attributes, %d templates, %d metrics, %d deprecated\n",
-		len(attrs), len(templates), len(metrics), len(deprecated))
+	fmt.Printf("%s: %d attributes, %d templates, %d metrics, %d deprecated\n",
+		*outPath, len(attrs), len(templates), len(metrics), len(deprecated))
 }
 
 func fail(err error) {
