@@ -38,11 +38,12 @@ const (
 	DropDeltaStateFull        // a delta series beyond the state's bound
 	DropNegativeBucket        // negative exp. histogram buckets in vmrange mode (the point is kept)
 	DropDeltaLate             // a late delta point, folded into the total
+	DropDeltaExpHistogram     // a delta exponential histogram: not accumulated yet, so not sent
 	dropReasons
 )
 
 // DropReasonNames names each drop reason for telemetry.
-var DropReasonNames = [dropReasons]string{"empty_metric_type", "delta_state_full", "negative_exponential_buckets", "delta_late"}
+var DropReasonNames = [dropReasons]string{"empty_metric_type", "delta_state_full", "negative_exponential_buckets", "delta_late", "delta_exponential_histogram"}
 
 // Drops counts the points not sent as they came, by reason.
 type Drops [dropReasons]int
@@ -332,6 +333,11 @@ func (e *Encoder) metric(b *Batch, m pmetric.Metric) {
 	case pmetric.MetricTypeExponentialHistogram:
 		name := e.names.metric(o.Namespace, m.Name(), m.Unit(), false, false, o.AddMetricSuffixes)
 		dps := m.ExponentialHistogram().DataPoints()
+		if m.ExponentialHistogram().AggregationTemporality() == pmetric.AggregationTemporalityDelta {
+			// Sending deltas as cumulative counts would be wrong data.
+			e.drops[DropDeltaExpHistogram] += dps.Len()
+			return
+		}
 		for i := 0; i < dps.Len(); i++ {
 			e.expHistogram(b, name, dps.At(i))
 		}

@@ -384,3 +384,14 @@ func TestExemplarsFollowTheirBucket(t *testing.T) {
 	}
 	assert.Equal(t, 1, found)
 }
+
+func TestDeltaExponentialHistogramIsDroppedAndCounted(t *testing.T) {
+	md := pmetric.NewMetrics()
+	expHist(md)
+	md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).ExponentialHistogram().
+		SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	var b Batch
+	drops := NewEncoder(Options{}, NewDeltaState(10, time.Hour)).Encode(md, &b, t0)
+	assert.Equal(t, 1, drops[DropDeltaExpHistogram])
+	assert.Empty(t, b.Series)
+}
