@@ -34,11 +34,11 @@ type Options struct {
 
 // Drop reasons, counted per Encode call.
 const (
-	DropEmptyType      = iota // a metric with no data type
-	DropDeltaStateFull        // a delta series beyond the state's bound
-	DropNegativeBucket        // negative exp. histogram buckets in vmrange mode (the point is kept)
-	DropDeltaLate             // a late delta point, folded into the total
-	DropDeltaExpHistogram     // a delta exponential histogram: not accumulated yet, so not sent
+	DropEmptyType         = iota // a metric with no data type
+	DropDeltaStateFull           // a delta series beyond the state's bound
+	DropNegativeBucket           // negative exp. histogram buckets in vmrange mode (the point is kept)
+	DropDeltaLate                // a late delta point, folded into the total
+	DropDeltaExpHistogram        // a delta exponential histogram: not accumulated yet, so not sent
 	dropReasons
 )
 
