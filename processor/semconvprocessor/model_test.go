@@ -179,3 +179,47 @@ func TestModelDeprecatedCorpus(t *testing.T) {
 	}
 	t.Logf("%d deprecated attributes renamed", len(olds))
 }
+
+// The same corpus as TestCorpusPrecisionAndRecall, generated from the YAML
+// model's attribute definitions, through a processor using registry_path.
+func TestModelCorpusPrecisionAndRecall(t *testing.T) {
+	cfg, reg := modelConfig(t, ActionAnnotate)
+	samples := corpus(reg)
+	p, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	ld := plog.NewLogs()
+	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+	for _, s := range samples {
+		s.set(lrs.AppendEmpty().Attributes())
+	}
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	perID := map[string][3]int{} // tp, fp, fn
+	for i, s := range samples {
+		got := findingsOf(lrs.At(i).Attributes(), cfg.FindingsAttribute)
+		for _, g := range got {
+			c := perID[idOf(g)]
+			if slices.Contains(s.want, g) {
+				c[0]++
+			} else {
+				c[1]++
+				t.Errorf("sample %q: unexpected %s", s.key, g)
+			}
+			perID[idOf(g)] = c
+		}
+		for _, w := range s.want {
+			if !slices.Contains(got, w) {
+				c := perID[idOf(w)]
+				c[2]++
+				perID[idOf(w)] = c
+				t.Errorf("sample %q: missing %s", s.key, w)
+			}
+		}
+	}
+	for id, c := range perID {
+		t.Logf("%-24s samples %5d precision %.2f recall %.2f", id, c[0]+c[2],
+			float64(c[0])/float64(c[0]+c[1]), float64(c[0])/float64(c[0]+c[2]))
+		assert.Zero(t, c[1], id)
+		assert.Zero(t, c[2], id)
+	}
+	assert.Greater(t, len(reg.Attributes()), len(builtin.Attributes()), "the model defines more than the Go module")
+}

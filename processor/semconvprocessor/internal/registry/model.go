@@ -102,9 +102,18 @@ func LoadModel(dir string) (*Registry, error) {
 			}
 			if to, dep := a.renamedTo(); dep {
 				r.attrs[a.ID] = &Attribute{Name: a.ID, Deprecated: true, RenamedTo: to}
+				continue
 			}
+			r.define(a)
 		}
 	}
+	r.list = nil // a new slice: the built-in one is shared
+	for _, a := range r.attrs {
+		if !a.Deprecated {
+			r.list = append(r.list, *a)
+		}
+	}
+	sort.Slice(r.list, func(i, j int) bool { return r.list[i].Name < r.list[j].Name })
 	for _, g := range order {
 		req := required(g, groups, map[string]bool{})
 		switch {
@@ -115,6 +124,65 @@ func LoadModel(dir string) (*Registry, error) {
 		}
 	}
 	return r, nil
+}
+
+// define takes an attribute's type, enum members and stability from the
+// model, over what the Go module said; a template type adds a prefix.
+func (r *Registry) define(a modelAttribute) {
+	def := &Attribute{Name: a.ID, Type: TypeAny, Stability: a.Stability}
+	if def.Stability == "" {
+		def.Stability = "development"
+	}
+	switch a.Type.Kind {
+	case yaml.ScalarNode:
+		t := a.Type.Value
+		if strings.HasPrefix(t, "template[") {
+			r.templates = append(r.templates, a.ID+".")
+			return
+		}
+		def.Type = scalarType(t)
+	case yaml.MappingNode:
+		var e struct {
+			Members []struct {
+				Value yaml.Node `yaml:"value"`
+			} `yaml:"members"`
+		}
+		if err := a.Type.Decode(&e); err == nil {
+			def.Type = TypeString
+			for _, m := range e.Members {
+				if m.Value.Tag == "!!int" {
+					def.Type = TypeInt
+				}
+				def.Enum = append(def.Enum, m.Value.Value)
+			}
+		}
+	}
+	r.attrs[a.ID] = def
+	if ns, _, ok := strings.Cut(a.ID, "."); ok {
+		r.namespaces[ns] = true
+	}
+}
+
+func scalarType(t string) Type {
+	switch t {
+	case "string":
+		return TypeString
+	case "int":
+		return TypeInt
+	case "double":
+		return TypeDouble
+	case "boolean":
+		return TypeBool
+	case "string[]":
+		return TypeStringSlice
+	case "int[]":
+		return TypeIntSlice
+	case "double[]":
+		return TypeDoubleSlice
+	case "boolean[]":
+		return TypeBoolSlice
+	}
+	return TypeAny
 }
 
 // required lists a group's required attributes, its own and those it

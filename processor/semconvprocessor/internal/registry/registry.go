@@ -5,7 +5,10 @@ package registry
 
 //go:generate go run ./gen
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // Type is an attribute's value type.
 type Type uint8
@@ -46,6 +49,7 @@ type Registry struct {
 	templates  []string
 	metrics    map[string]*Metric
 	namespaces map[string]bool
+	list       []Attribute // every defined (not deprecated) attribute, sorted
 	// From the YAML model only (LoadModel).
 	requiredByMetric map[string][]string
 	requiredByEvent  map[string][]string
@@ -54,7 +58,8 @@ type Registry struct {
 // Builtin returns the registry generated from the Go module.
 func Builtin() *Registry {
 	r := &Registry{attrs: map[string]*Attribute{}, metrics: map[string]*Metric{},
-		namespaces: map[string]bool{}, templates: builtinTemplates}
+		namespaces: map[string]bool{}, templates: append([]string(nil), builtinTemplates...),
+		list: builtinAttributes}
 	for i := range builtinAttributes {
 		a := &builtinAttributes[i]
 		r.attrs[a.Name] = a
@@ -102,11 +107,21 @@ func (r *Registry) Metric(name string) (*Metric, bool) {
 // registry namespace (http, db, k8s, …).
 func (r *Registry) KnownNamespace(ns string) bool { return r.namespaces[ns] }
 
-// Attributes returns every attribute, for tests and corpus generation.
-func (r *Registry) Attributes() []Attribute { return builtinAttributes }
+// Attributes returns every defined attribute, for tests and corpus
+// generation.
+func (r *Registry) Attributes() []Attribute { return r.list }
 
 // Metrics returns every metric.
 func (r *Registry) Metrics() []Metric { return builtinMetrics }
 
-// DeprecatedNames returns every deprecated name.
-func (r *Registry) DeprecatedNames() []string { return builtinDeprecated }
+// DeprecatedNames returns every deprecated name, sorted.
+func (r *Registry) DeprecatedNames() []string {
+	var out []string
+	for name, a := range r.attrs {
+		if a.Deprecated {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
