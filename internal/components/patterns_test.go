@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/otelcol"
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/otelhub/otelhub/internal/logeval"
@@ -81,4 +82,58 @@ func readTagged(t *testing.T, path string) (ids, truth []string) {
 		}
 	}
 	return ids, truth
+}
+
+// With file_storage, pattern ids keep their meaning across a collector
+// restart: each loadgen template maps to the same id before and after.
+func TestPatternIDsSurviveRestartWithFileStorage(t *testing.T) {
+	dir := t.TempDir()
+	run := func(name string, seed int) map[string]string {
+		out := filepath.Join(dir, name+".jsonl")
+		col := startCollector(t, name, fmt.Sprintf(`
+extensions:
+  file_storage:
+    directory: %s
+receivers:
+  loadgen:
+    signals: [logs]
+    rate: 0
+    total: 600
+    seed: %d
+    services: 1
+processors:
+  pattern:
+    storage: file_storage
+exporters:
+  jsonlfile:
+    path: %s
+    flush_interval: 0s
+service:
+  extensions: [file_storage]
+  telemetry: {metrics: {level: none}}
+  pipelines:
+    logs: {receivers: [loadgen], processors: [pattern], exporters: [jsonlfile]}
+`, dir, seed, out))
+		var ids, truth []string
+		require.Eventually(t, func() bool {
+			ids, truth = readTagged(t, out)
+			return len(ids) >= 600
+		}, 30*time.Second, 50*time.Millisecond)
+		col.Shutdown()
+		require.Eventually(t, func() bool { return col.GetState() == otelcol.StateClosed }, 30*time.Second, 10*time.Millisecond)
+		byTemplate := map[string]string{}
+		for i, id := range ids {
+			if prev, ok := byTemplate[truth[i]]; ok {
+				require.Equal(t, prev, id, "one template, one id, within a run")
+			}
+			byTemplate[truth[i]] = id
+		}
+		return byTemplate
+	}
+	before := run("before", 1)
+	after := run("after", 2) // other data, same templates
+	require.Len(t, after, len(before))
+	for tpl, id := range before {
+		assert.Equal(t, id, after[tpl], "template %s", tpl)
+	}
 }

@@ -31,6 +31,10 @@ type Config struct {
 	MaxLineLength int `mapstructure:"max_line_length"`
 	// Rules add their names to TagsAttribute when they match.
 	Rules []Rule `mapstructure:"rules"`
+	// Storage names a storage extension (e.g. file_storage) where the
+	// patterns are saved at shutdown and loaded at start, so that ids keep
+	// their meaning across restarts.
+	Storage *component.ID `mapstructure:"storage"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}

@@ -24,7 +24,8 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, err
 	}
-	p := newProcessor(cfg.(*Config), tel)
+	p := newProcessor(cfg.(*Config), set, tel)
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
-		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}))
+		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}),
+		processorhelper.WithStart(p.start), processorhelper.WithShutdown(p.shutdown))
 }

@@ -7,8 +7,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor"
+	"go.uber.org/zap"
 
 	"github.com/otelhub/otelhub/processor/patternprocessor/internal/miner"
 )
@@ -49,9 +53,12 @@ type partition struct {
 // one mutex: mining is a few hundred nanoseconds a record, so a lock per
 // batch costs little.
 type patternTagger struct {
-	cfg   *Config
-	rules []rule
-	tel   *telemetry
+	cfg    *Config
+	rules  []rule
+	tel    *telemetry
+	id     component.ID
+	logger *zap.Logger
+	client storage.Client // nil without a storage extension
 
 	mu         sync.Mutex
 	partitions map[string]*partition
@@ -60,9 +67,13 @@ type patternTagger struct {
 	tags       []string
 }
 
-func newProcessor(cfg *Config, tel *telemetry) *patternTagger {
-	p := &patternTagger{cfg: cfg, rules: compileRules(cfg.Rules), tel: tel, partitions: map[string]*partition{}}
-	p.overflow = p.newPartition("\x00overflow")
+// overflowKey names the partition shared past max_partitions.
+const overflowKey = "\x00overflow"
+
+func newProcessor(cfg *Config, set processor.Settings, tel *telemetry) *patternTagger {
+	p := &patternTagger{cfg: cfg, rules: compileRules(cfg.Rules), tel: tel, id: set.ID, logger: set.Logger,
+		partitions: map[string]*partition{}}
+	p.overflow = p.newPartition(overflowKey)
 	tel.observeActive(p.activePatterns)
 	return p
 }

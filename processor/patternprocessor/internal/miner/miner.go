@@ -93,17 +93,53 @@ func (m *Miner) create(key groupKey, tokens []string) *Pattern {
 	p := &Pattern{tokens: append([]string(nil), tokens...), key: key, Size: 1}
 	p.template = strings.Join(p.tokens, " ")
 	p.ID = m.hash(p.template)
+	m.add(p)
+	return p
+}
+
+// add makes p the most recently used pattern, within the bound.
+func (m *Miner) add(p *Pattern) {
 	var b [8]byte
 	for i := range b {
 		b[i] = byte(p.ID >> (56 - 8*i))
 	}
 	p.Hex = hex.EncodeToString(b[:])
 	p.elem = m.lru.PushFront(p)
-	m.groups[key] = append(m.groups[key], p)
+	m.groups[p.key] = append(m.groups[p.key], p)
 	if m.max > 0 && m.lru.Len() > m.max {
 		m.evict(m.lru.Back().Value.(*Pattern))
 	}
-	return p
+}
+
+// Snapshot is a pattern as it is saved and restored.
+type Snapshot struct {
+	ID     uint64   `json:"id"`
+	Tokens []string `json:"tokens"`
+	Size   int      `json:"size"`
+}
+
+// Export returns the patterns, least recently used first.
+func (m *Miner) Export() []Snapshot {
+	out := make([]Snapshot, 0, m.lru.Len())
+	for e := m.lru.Back(); e != nil; e = e.Prev() {
+		p := e.Value.(*Pattern)
+		out = append(out, Snapshot{ID: p.ID, Tokens: p.tokens, Size: p.Size})
+	}
+	return out
+}
+
+// Restore adds saved patterns, keeping their ids; the last one given
+// becomes the most recently used.
+func (m *Miner) Restore(saved []Snapshot) {
+	for _, s := range saved {
+		if len(s.Tokens) == 0 {
+			continue
+		}
+		p := &Pattern{ID: s.ID, tokens: append([]string(nil), s.Tokens...), Size: s.Size,
+			key: groupKey{n: len(s.Tokens), first: s.Tokens[0]}}
+		p.template = strings.Join(p.tokens, " ")
+		m.add(p)
+	}
 }
 
 // hash derives an id from the partition and the first template, so that

@@ -1,0 +1,109 @@
+package patternprocessor
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/otelhub/otelhub/processor/patternprocessor/internal/metadata"
+)
+
+// memStorage is a storage extension that keeps values in memory across
+// processor instances, as file_storage keeps them across restarts.
+type memStorage struct {
+	component.StartFunc
+	component.ShutdownFunc
+	mu   sync.Mutex
+	data map[string][]byte
+}
+
+func (m *memStorage) GetClient(context.Context, component.Kind, component.ID, string) (storage.Client, error) {
+	return memClient{m}, nil
+}
+
+type memClient struct{ s *memStorage }
+
+func (c memClient) Get(_ context.Context, k string) ([]byte, error) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	return c.s.data[k], nil
+}
+
+func (c memClient) Set(_ context.Context, k string, v []byte) error {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.s.data[k] = v
+	return nil
+}
+
+func (c memClient) Delete(_ context.Context, k string) error {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	delete(c.s.data, k)
+	return nil
+}
+
+func (memClient) Batch(context.Context, ...*storage.Operation) error { return nil }
+func (memClient) Close(context.Context) error                        { return nil }
+
+type hostWith map[component.ID]component.Component
+
+func (h hostWith) GetExtensions() map[component.ID]component.Component { return h }
+
+var storageID = component.MustNewID("file_storage")
+
+func startWithStorage(t *testing.T, host component.Host) processor.Logs {
+	t.Helper()
+	cfg := createDefaultConfig().(*Config)
+	cfg.Storage = &storageID
+	p, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	require.NoError(t, p.Start(context.Background(), host))
+	return p
+}
+
+// Ids keep their meaning across a restart: the restarted processor puts a
+// new line of an old pattern under the old id, though that line alone
+// would start a pattern of a different id.
+func TestPatternsSurviveRestartThroughStorage(t *testing.T) {
+	host := hostWith{storageID: &memStorage{data: map[string][]byte{}}}
+	first := startWithStorage(t, host)
+	before := logs("auth", "User alice logged in from 10.0.0.1", "User bob logged in from 10.0.0.2")
+	require.NoError(t, first.ConsumeLogs(context.Background(), before))
+	require.NoError(t, first.Shutdown(context.Background()))
+
+	second := startWithStorage(t, host)
+	after := logs("auth", "User carol logged in from 10.0.0.3")
+	require.NoError(t, second.ConsumeLogs(context.Background(), after))
+	require.NoError(t, second.Shutdown(context.Background()))
+	assert.Equal(t, attr(records(before)[1], "log.pattern.id"), attr(records(after)[0], "log.pattern.id"))
+	assert.Equal(t, "User <*> logged in from <*>", attr(records(after)[0], "log.pattern.template"))
+
+	// Without the saved state, that line starts a pattern of another id.
+	fresh := newTestProcessor(t, createDefaultConfig().(*Config), nil)
+	alone := logs("auth", "User carol logged in from 10.0.0.3")
+	require.NoError(t, fresh.ConsumeLogs(context.Background(), alone))
+	assert.NotEqual(t, attr(records(before)[1], "log.pattern.id"), attr(records(alone)[0], "log.pattern.id"))
+}
+
+func TestStorageErrors(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Storage = &storageID
+	p, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	require.ErrorContains(t, p.Start(context.Background(), componenttest.NewNopHost()), `storage: extension "file_storage" is not configured`)
+
+	host := hostWith{storageID: &memStorage{data: map[string][]byte{stateKey: []byte("{not json")}}}
+	q := startWithStorage(t, host) // a corrupt state is ignored
+	require.NoError(t, q.ConsumeLogs(context.Background(), logs("s", "hello world")))
+	require.NoError(t, q.Shutdown(context.Background()))
+}
