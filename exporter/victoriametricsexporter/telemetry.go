@@ -23,11 +23,13 @@ type telemetry struct {
 	rejected metric.Int64Counter
 	reasons  [len(promrw.DropReasonNames)]metric.MeasurementOption
 	id       attribute.KeyValue
+	idOpt    metric.MeasurementOption // built once: no allocation per send
 }
 
 func newTelemetry(set exporter.Settings) (*telemetry, error) {
 	m := set.TelemetrySettings.MeterProvider.Meter(metadata.ScopeName)
 	t := &telemetry{meter: m, id: attribute.String("exporter", set.ID.String())}
+	t.idOpt = metric.WithAttributeSet(attribute.NewSet(t.id))
 	var errs [4]error
 	t.dropped, errs[0] = m.Int64Counter("otelcol_exporter_victoriametrics_dropped_points",
 		metric.WithDescription("Data points or log records not sent as received, by reason."), metric.WithUnit("{point}"))
@@ -52,9 +54,8 @@ func (t *telemetry) recordDrops(ctx context.Context, d promrw.Drops) {
 }
 
 func (t *telemetry) recordSent(ctx context.Context, series, bytes int) {
-	opt := metric.WithAttributes(t.id)
-	t.series.Add(ctx, int64(series), opt)
-	t.bytes.Add(ctx, int64(bytes), opt)
+	t.series.Add(ctx, int64(series), t.idOpt)
+	t.bytes.Add(ctx, int64(bytes), t.idOpt)
 }
 
 func (t *telemetry) recordRejected(ctx context.Context, n int, err error) {
@@ -70,7 +71,7 @@ func (t *telemetry) observeDeltaSeries(n func() int) {
 	_, _ = t.meter.Int64ObservableGauge("otelcol_exporter_victoriametrics_delta_series",
 		metric.WithDescription("Series held in the delta-to-cumulative state."),
 		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
-			o.Observe(int64(n()), metric.WithAttributes(t.id))
+			o.Observe(int64(n()), t.idOpt)
 			return nil
 		}))
 }
