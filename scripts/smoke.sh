@@ -15,7 +15,10 @@ for _ in $(seq 1 100); do
   curl -fs localhost:13133 > /dev/null 2>&1 && break
   sleep 0.1
 done
-curl -fs localhost:13133 | grep -q "Server available" || { echo "FAIL: health check"; cat "$work/out.log"; exit 1; }
+# Read whole answers before grepping: with pipefail, grep -q closing the
+# pipe early would fail curl.
+health=$(curl -fs localhost:13133 || true)
+grep -q "Server available" <<<"$health" || { echo "FAIL: health check"; cat "$work/out.log"; exit 1; }
 
 curl -fs -X POST localhost:4318/v1/logs -H 'Content-Type: application/json' -d '{
   "resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"smoke"}}]},
@@ -29,7 +32,8 @@ curl -fs -X POST localhost:4318/v1/metrics -H 'Content-Type: application/json' -
   "scopeMetrics":[{"metrics":[{"name":"smoke.gauge","gauge":{"dataPoints":[{"asDouble":1.5,"timeUnixNano":"1"}]}}]}]}]}' > /dev/null
 # gRPC port answers too (a TCP connect is enough without a gRPC client).
 (exec 3<>/dev/tcp/127.0.0.1/4317) || { echo "FAIL: nothing listens on 4317"; exit 1; }
-curl -fs localhost:8888/metrics | grep -q otelcol_receiver_accepted || { echo "FAIL: own metrics on 8888"; exit 1; }
+own=$(curl -fs localhost:8888/metrics || true)
+grep -q otelcol_receiver_accepted <<<"$own" || { echo "FAIL: own metrics on 8888"; exit 1; }
 
 for _ in $(seq 1 50); do
   grep -q "smoke.gauge" "$work/received.jsonl" 2>/dev/null && break
