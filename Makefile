@@ -47,12 +47,13 @@ run: otelhub
 	./bin/otelhub --config configs/default.yaml
 
 # Every test: Go tests (they start the backends they need, see
-# internal/testserver; -trimpath lets ocb reuse their compiled packages),
+# internal/testserver; CGO_ENABLED=0 and -trimpath, as ocb builds, let
+# the distribution builds reuse the packages the tests compiled),
 # then the built distributions themselves.
 test: unit-test dist-test
 
 unit-test: testdeps
-	$(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./...
+	CGO_ENABLED=0 $(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 # Builds every distribution, checks each one's component list, and runs
 # bin/otelhub on the default config as `make run` does.
