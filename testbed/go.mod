@@ -1,6 +1,6 @@
 module github.com/otelhub/otelhub/testbed
 
-go 1.26.8
+go 1.26.0
 
 replace github.com/otelhub/otelhub => ../
 
