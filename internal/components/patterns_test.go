@@ -22,9 +22,6 @@ import (
 func TestPatternProcessorGroupsLoadgenLogs(t *testing.T) {
 	const total = 3000
 	out := filepath.Join(t.TempDir(), "tagged.jsonl")
-	if p := os.Getenv("KEEP"); p != "" {
-		out = p
-	}
 	startCollector(t, "patterns", fmt.Sprintf(`
 receivers:
   loadgen:
