@@ -29,11 +29,13 @@ import (
 // takes the next fault of a fixed script; "" forwards it. Faults happen
 // before forwarding, so a refused request never reached the server.
 type faultyFront struct {
-	mu     sync.Mutex
-	script []string
-	n      int
-	proxy  *httputil.ReverseProxy
-	served atomic.Int64
+	mu      sync.Mutex
+	script  []string
+	n       int
+	maxBody int // bodies over it get 413, when set
+	tooBig  atomic.Int64
+	proxy   *httputil.ReverseProxy
+	served  atomic.Int64
 }
 
 func newFaultyFront(t *testing.T, target string, script []string) (string, *faultyFront) {
@@ -53,6 +55,11 @@ func (f *faultyFront) faultsUsed() int {
 }
 
 func (f *faultyFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f.maxBody > 0 && r.ContentLength > int64(f.maxBody) {
+		f.tooBig.Add(1)
+		http.Error(w, "request entity too large", http.StatusRequestEntityTooLarge)
+		return
+	}
 	f.mu.Lock()
 	fault := ""
 	if f.n < len(f.script) {
@@ -219,4 +226,42 @@ func TestIntegrationLogsSurviveFaults(t *testing.T) {
 	}
 	assert.Len(t, rows, batches*perBatch, "every record once")
 	assert.Len(t, seen, batches*perBatch)
+}
+
+// A server that refuses large requests with 413: the exporter splits at
+// data point boundaries until they fit, and when a split half then fails
+// with a retryable error, only that half is sent again. Every sample
+// arrives exactly once.
+func TestIntegration413SplitsAndRetriesOnlyWhatDidNotArrive(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	front, f := newFaultyFront(t, vm.URL, []string{"", "", "503"})
+	f.maxBody = 250
+	cfg := createDefaultConfig().(*Config)
+	cfg.Endpoint = front
+	cfg.TargetInfo = false
+	cfg.Shards = 1
+	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
+	exp := startMetrics(t, cfg)
+
+	const batches, series = 3, 60
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for b := range batches {
+		require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(series, start.Add(time.Duration(b)*time.Second), float64(b))))
+	}
+	var got map[string]exported
+	require.Eventually(t, func() bool {
+		got = export(t, vm, `fault_test`)
+		total := 0
+		for _, e := range got {
+			total += len(e.Values)
+		}
+		return len(got) == series && total >= batches*series
+	}, 30*time.Second, 50*time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
+	require.Equal(t, 3, f.faultsUsed())
+	require.Positive(t, f.tooBig.Load(), "the server refused large requests")
+	t.Logf("413 answers: %d", f.tooBig.Load())
+	for k, e := range export(t, vm, `fault_test`) {
+		assert.Len(t, e.Timestamps, batches, "each sample once: %s", k)
+	}
 }

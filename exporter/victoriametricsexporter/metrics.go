@@ -23,26 +23,27 @@ import (
 // identity and sends the shards at once. One push runs at a time, so the
 // samples of a series always leave in order.
 type metricsExporter struct {
-	cfg      *Config
-	set      exporter.Settings
-	url      string
-	header   http.Header
-	client   *http.Client
-	tel      *telemetry
-	deltas   *promrw.DeltaState
-	zstdEnc  *zstd.Encoder
-	mu       sync.Mutex
-	enc      *promrw.Encoder
-	batch    promrw.Batch
-	shards   []shard
-	failures []error
+	cfg     *Config
+	set     exporter.Settings
+	url     string
+	header  http.Header
+	client  *http.Client
+	tel     *telemetry
+	deltas  *promrw.DeltaState
+	zstdEnc *zstd.Encoder
+	mu      sync.Mutex
+	enc     *promrw.Encoder
+	batch   promrw.Batch
+	shards  []shard
 }
 
 // shard is one slice of a batch and its reusable buffers.
 type shard struct {
-	idx  []int32
-	raw  []byte
-	body []byte
+	idx    []int32
+	raw    []byte
+	body   []byte
+	err    error   // outcome of the last send
+	unsent []int32 // series the last send did not deliver (all of idx, or a split's remainder)
 }
 
 func newMetricsExporter(cfg *Config, set exporter.Settings, tel *telemetry) (*metricsExporter, error) {
@@ -59,8 +60,7 @@ func newMetricsExporter(cfg *Config, set exporter.Settings, tel *telemetry) (*me
 			ResourceToLabels: cfg.ResourceToLabels, TargetInfo: cfg.TargetInfo,
 			ExpHistogramMode: cfg.ExponentialHistograms, Exemplars: cfg.SendExemplars,
 		}, deltas),
-		shards:   make([]shard, cfg.Shards),
-		failures: make([]error, cfg.Shards),
+		shards: make([]shard, cfg.Shards),
 	}
 	e.header.Set("Content-Type", "application/x-protobuf")
 	e.header.Set("Content-Encoding", cfg.RemoteWriteCompression)
@@ -120,14 +120,15 @@ func (e *metricsExporter) push(ctx context.Context, md pmetric.Metrics) error {
 
 	var wg sync.WaitGroup
 	for i := range e.shards {
-		e.failures[i] = nil
-		if len(e.shards[i].idx) == 0 {
+		s := &e.shards[i]
+		s.err, s.unsent = nil, nil
+		if len(s.idx) == 0 {
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e.failures[i] = e.sendShard(ctx, &e.shards[i], e.shards[i].idx)
+			s.unsent, s.err = e.sendShard(ctx, s, s.idx)
 		}()
 	}
 	wg.Wait()
@@ -146,28 +147,49 @@ func (e *metricsExporter) split() {
 	}
 }
 
-// sendShard marshals, compresses and posts the given series. On 413 it
-// splits them in halves and sends each half.
-func (e *metricsExporter) sendShard(ctx context.Context, s *shard, idx []int32) error {
+// sendShard marshals, compresses and posts the given series, and returns
+// the series it did not deliver. On 413 it splits them in two, at a data
+// point boundary, and sends each half: a retry then carries only what did
+// not arrive.
+func (e *metricsExporter) sendShard(ctx context.Context, s *shard, idx []int32) ([]int32, error) {
 	s.raw = e.batch.Marshal(s.raw[:0], idx)
 	s.body = e.compress(s.body[:0], s.raw)
 	err := post(ctx, e.client, e.url, s.body, e.header.Clone())
 	if err == nil {
 		e.tel.recordSent(ctx, len(idx), len(s.body))
-		return nil
+		return nil, nil
 	}
-	if errors.Is(err, errTooLarge) {
-		if len(idx) == 1 {
-			return consumererror.NewPermanent(&rejectedError{code: http.StatusRequestEntityTooLarge, reason: "a single series is over the server's request limit"})
-		}
-		half := len(idx) / 2
-		left, right := append([]int32(nil), idx[:half]...), append([]int32(nil), idx[half:]...)
-		if err := e.sendShard(ctx, s, left); err != nil {
-			return err // the right half was not sent: the shard is retried whole
-		}
-		return e.sendShard(ctx, s, right)
+	if !errors.Is(err, errTooLarge) {
+		return idx, err
 	}
-	return err
+	half := e.pointBoundary(idx)
+	if half == 0 {
+		return idx, consumererror.NewPermanent(&rejectedError{code: http.StatusRequestEntityTooLarge,
+			reason: "one data point is over the server's request limit"})
+	}
+	left, right := append([]int32(nil), idx[:half]...), append([]int32(nil), idx[half:]...)
+	if unsent, err := e.sendShard(ctx, s, left); err != nil {
+		return append(unsent, right...), err
+	}
+	return e.sendShard(ctx, s, right)
+}
+
+// pointBoundary returns an index near the middle of idx where one data
+// point's series end and the next one's begin (a point's series are
+// contiguous), or 0 when idx holds one point only.
+func (e *metricsExporter) pointBoundary(idx []int32) int {
+	key := func(i int) uint64 { return e.batch.Series[idx[i]].Shard }
+	for h := len(idx) / 2; h < len(idx); h++ {
+		if h > 0 && key(h) != key(h-1) {
+			return h
+		}
+	}
+	for h := len(idx)/2 - 1; h > 0; h-- {
+		if key(h) != key(h-1) {
+			return h
+		}
+	}
+	return 0
 }
 
 func (e *metricsExporter) compress(dst, src []byte) []byte {
@@ -185,33 +207,40 @@ func (e *metricsExporter) compress(dst, src []byte) []byte {
 // outcome folds the shard results into one error for exporterhelper.
 func (e *metricsExporter) outcome(ctx context.Context, md pmetric.Metrics) error {
 	var retry, permanent []error
-	failed := make([]bool, len(e.shards))
-	for i, err := range e.failures {
+	failed := map[uint64]bool{} // data points to retry
+	whole := 0                  // shards that delivered nothing
+	for i := range e.shards {
+		s := &e.shards[i]
 		switch {
-		case err == nil:
-		case consumererror.IsPermanent(err):
-			permanent = append(permanent, err)
-			e.tel.recordRejected(ctx, len(e.shards[i].idx), err)
+		case s.err == nil:
+			continue
+		case consumererror.IsPermanent(s.err):
+			permanent = append(permanent, s.err)
+			e.tel.recordRejected(ctx, len(s.unsent), s.err)
 		default:
-			retry = append(retry, err)
-			failed[i] = true
+			retry = append(retry, s.err)
+			for _, j := range s.unsent {
+				failed[e.batch.Series[j].Shard] = true
+			}
+		}
+		if len(s.unsent) == len(s.idx) {
+			whole++
 		}
 	}
 	if len(permanent) > 0 {
 		e.set.Logger.Warn("victoriametrics rejected series; they are dropped", errField(errors.Join(permanent...)))
 	}
 	if len(retry) == 0 {
-		if len(permanent) > 0 && len(permanent) == e.usedShards() {
+		if len(permanent) > 0 && len(permanent) == e.usedShards() && whole == len(permanent) {
 			return consumererror.NewPermanent(errors.Join(permanent...))
 		}
 		return nil
 	}
 	err := errors.Join(retry...)
-	if len(retry) == e.usedShards() {
+	if len(retry) == e.usedShards() && whole == len(retry) {
 		return err // everything failed: retry the request as it is
 	}
-	n := uint64(len(e.shards))
-	subset := filterPoints(md, e.batch.PointKeys, func(key uint64) bool { return failed[key%n] })
+	subset := filterPoints(md, e.batch.PointKeys, func(key uint64) bool { return failed[key] })
 	return consumererror.NewMetrics(err, subset)
 }
 
