@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -122,24 +123,12 @@ func TestIntegrationFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
 	exp := startMetrics(t, cfg)
 
 	const batches, series = 20, 40
-	start := time.Now().Add(-time.Hour).Truncate(time.Second)
-	for b := range batches {
-		require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(series, start.Add(time.Duration(b)*time.Second), float64(b))))
-	}
+	start := sendBatches(t, exp, batches, series)
 
-	var got map[string]exported
-	require.Eventually(t, func() bool {
-		got = export(t, vm, `fault_test`)
-		total := 0
-		for _, e := range got {
-			total += len(e.Values)
-		}
-		return len(got) == series && total >= batches*series
-	}, 60*time.Second, 100*time.Millisecond)
+	waitForSamples(t, vm, series, batches*series)
 	time.Sleep(500 * time.Millisecond) // room for a late duplicate to show
 	require.Equal(t, len(script), faults.faultsUsed(), "every scripted fault was met")
-	got = export(t, vm, `fault_test`)
-	for k, e := range got {
+	for k, e := range export(t, vm, `fault_test`) {
 		require.Len(t, e.Timestamps, batches, k)
 		for b := range batches {
 			assert.Equal(t, start.Add(time.Duration(b)*time.Second).UnixMilli(), e.Timestamps[b], k)
@@ -244,19 +233,8 @@ func TestIntegration413SplitsAndRetriesOnlyWhatDidNotArrive(t *testing.T) {
 	exp := startMetrics(t, cfg)
 
 	const batches, series = 3, 60
-	start := time.Now().Add(-time.Hour).Truncate(time.Second)
-	for b := range batches {
-		require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(series, start.Add(time.Duration(b)*time.Second), float64(b))))
-	}
-	var got map[string]exported
-	require.Eventually(t, func() bool {
-		got = export(t, vm, `fault_test`)
-		total := 0
-		for _, e := range got {
-			total += len(e.Values)
-		}
-		return len(got) == series && total >= batches*series
-	}, 30*time.Second, 50*time.Millisecond)
+	sendBatches(t, exp, batches, series)
+	waitForSamples(t, vm, series, batches*series)
 	time.Sleep(300 * time.Millisecond)
 	require.Equal(t, 3, f.faultsUsed())
 	require.Positive(t, f.tooBig.Load(), "the server refused large requests")
@@ -264,4 +242,29 @@ func TestIntegration413SplitsAndRetriesOnlyWhatDidNotArrive(t *testing.T) {
 	for k, e := range export(t, vm, `fault_test`) {
 		assert.Len(t, e.Timestamps, batches, "each sample once: %s", k)
 	}
+}
+
+// sendBatches sends batches of the fault_test gauges, one second apart,
+// an hour ago, and returns the first timestamp.
+func sendBatches(t *testing.T, exp exporter.Metrics, batches, series int) time.Time {
+	t.Helper()
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for b := range batches {
+		require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(series, start.Add(time.Duration(b)*time.Second), float64(b))))
+	}
+	return start
+}
+
+// waitForSamples waits until VictoriaMetrics holds the series of
+// fault_test and at least total samples of them.
+func waitForSamples(t *testing.T, vm *testserver.Server, series, total int) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		got := export(t, vm, `fault_test`)
+		n := 0
+		for _, e := range got {
+			n += len(e.Values)
+		}
+		return len(got) == series && n >= total
+	}, 60*time.Second, 50*time.Millisecond)
 }

@@ -207,8 +207,8 @@ func (e *metricsExporter) compress(dst, src []byte) []byte {
 // outcome folds the shard results into one error for exporterhelper.
 func (e *metricsExporter) outcome(ctx context.Context, md pmetric.Metrics) error {
 	var retry, permanent []error
-	failed := map[uint64]bool{} // data points to retry
-	whole := 0                  // shards that delivered nothing
+	var failed map[uint64]bool // data points to retry; made only on failure
+	whole := 0                 // shards that delivered nothing
 	for i := range e.shards {
 		s := &e.shards[i]
 		switch {
@@ -219,6 +219,9 @@ func (e *metricsExporter) outcome(ctx context.Context, md pmetric.Metrics) error
 			e.tel.recordRejected(ctx, len(s.unsent), s.err)
 		default:
 			retry = append(retry, s.err)
+			if failed == nil {
+				failed = map[uint64]bool{}
+			}
 			for _, j := range s.unsent {
 				failed[e.batch.Series[j].Shard] = true
 			}
