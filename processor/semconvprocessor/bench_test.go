@@ -67,7 +67,7 @@ func countFindings(td ptrace.Traces) int {
 		}
 	}
 	total := 0
-	for _, v := range n {
+	for _, v := range n.findings {
 		total += v
 	}
 	return total

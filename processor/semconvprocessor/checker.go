@@ -1,16 +1,23 @@
 package semconvprocessor
 
 import (
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/registry"
 )
 
-// counts holds findings by kind (index into findingIDs).
-type counts [numKinds]int
+// counts holds findings by kind (index into findingIDs), and the
+// annotation entries cut by the caps.
+type counts struct {
+	findings  [numKinds]int
+	cutCount  int // entries beyond max_annotations
+	cutLength int // entries whose name was shortened
+}
 
 // pending is a finding on one attribute (or metric), with what fixing it
 // would set.
@@ -23,18 +30,22 @@ type pending struct {
 // checker checks attribute maps against the registry. Its registry and
 // settings are read-only; its scratch space belongs to one goroutine.
 type checker struct {
-	reg       *registry.Registry
-	allow     []string
-	actions   [numKinds]string
-	findAttr  string
-	scratch   []pending
-	annotated []string
+	reg        *registry.Registry
+	allow      []string
+	actions    [numKinds]string
+	findAttr   string
+	maxEntries int
+	maxKeyLen  int
+	scratch    []pending
+	annotated  []string
+	anchors    []int // span conventions anchored by the attributes seen
 }
 
 func newChecker(cfg *Config, reg *registry.Registry) *checker {
-	c := &checker{reg: reg, allow: cfg.AllowPrefixes, findAttr: cfg.FindingsAttribute}
-	for i, id := range findingIDs {
-		c.actions[i] = cfg.actionFor(id)
+	c := &checker{reg: reg, allow: cfg.AllowPrefixes, findAttr: cfg.FindingsAttribute,
+		maxEntries: cfg.MaxAnnotations, maxKeyLen: cfg.MaxAnnotationKeyLength}
+	for i := range findingIDs {
+		c.actions[i] = cfg.actionFor(i)
 	}
 	return c
 }
@@ -56,34 +67,55 @@ func (c *checker) add(kind int, key, fix string) {
 }
 
 // checkAttr appends the findings of one attribute to the scratch list.
+// Templates come before the name format: their keys are free-form
+// (http.request.header.content-type, k8s.pod.label.app.kubernetes.io/name).
 func (c *checker) checkAttr(k string, v pcommon.Value) {
 	if c.allowed(k) {
 		return
 	}
-	a, ok := c.reg.Attribute(k)
-	if !ok {
-		switch {
-		case !validName(k):
-			c.add(kInvalidFormat, k, "")
-		case c.reg.Template(k):
-		default:
-			c.add(kMissingAttribute, k, "")
-			if !strings.Contains(k, ".") {
-				c.add(kMissingNamespace, k, "")
-			}
-		}
+	if e, ok := c.reg.Attribute(k); ok {
+		c.anchors = append(c.anchors, e.Spans...)
+		c.checkDefined(k, e.Attribute, v, e.RenamedTo)
 		return
 	}
+	if t, ok := c.reg.Template(k); ok {
+		rename := ""
+		if t.RenamedTo != "" {
+			rename = t.RenamedTo + k[len(t.Name):]
+		}
+		c.checkDefined(k, t, v, rename)
+		return
+	}
+	switch {
+	case !validName(k):
+		c.add(kInvalidFormat, k, "")
+	default:
+		c.add(kMissingAttribute, k, "")
+		if !strings.Contains(k, ".") {
+			c.add(kMissingNamespace, k, "")
+		}
+	}
+}
+
+// checkDefined checks a value against its registry attribute (or
+// template); rename is the name fix moves a deprecated one to, if any.
+func (c *checker) checkDefined(k string, a *registry.Attribute, v pcommon.Value, rename string) {
 	if a.Deprecated {
-		c.add(kDeprecated, k, a.RenamedTo)
+		c.add(kDeprecated, k, rename)
 		return
 	}
 	if !typeMatches(a.Type, v) {
 		c.add(kTypeMismatch, k, "")
 		return
 	}
-	if len(a.Enum) > 0 && a.Type == registry.TypeString && !isMember(a.Enum, v.Str()) {
-		c.add(kUndefinedEnumVariant, k, foldEnum(a.Enum, v.Str()))
+	// Every enum of the model is open: another value is information,
+	// not a violation.
+	if len(a.Enum) > 0 && !isMember(a, v) {
+		fold := ""
+		if a.Type == registry.TypeString {
+			fold = foldEnum(a.Enum, v.Str())
+		}
+		c.add(kUndefinedEnumVariant, k, fold)
 	}
 	if a.Stability != "stable" {
 		c.add(kNotStable, k, "")
@@ -125,13 +157,26 @@ func sliceOf(v pcommon.Value, elem pcommon.ValueType) bool {
 	return true
 }
 
-func isMember(enum []string, s string) bool {
-	for _, m := range enum {
-		if m == s {
-			return true
+// isMember compares a string or int value with the enum's members
+// without allocating.
+func isMember(a *registry.Attribute, v pcommon.Value) bool {
+	var buf [24]byte
+	s := ""
+	switch a.Type {
+	case registry.TypeString:
+		s = v.Str()
+	case registry.TypeInt:
+		b := strconv.AppendInt(buf[:0], v.Int(), 10)
+		for _, m := range a.Enum {
+			if string(b) == m {
+				return true
+			}
 		}
+		return false
+	default:
+		return true
 	}
-	return false
+	return slices.Contains(a.Enum, s)
 }
 
 // foldEnum returns the member that s spells in another case, or "".
@@ -144,37 +189,68 @@ func foldEnum(enum []string, s string) string {
 	return ""
 }
 
-// checkMap checks every attribute of m, counts the findings and applies
-// the configured actions. Clean maps cost no allocation.
-func (c *checker) checkMap(m pcommon.Map, n *counts) {
+// scan checks every attribute of m into the scratch list. Clean maps cost
+// no allocation.
+func (c *checker) scan(m pcommon.Map) {
 	c.scratch = c.scratch[:0]
+	c.anchors = c.anchors[:0]
 	m.Range(func(k string, v pcommon.Value) bool {
 		c.checkAttr(k, v)
 		return true
 	})
-	if len(c.scratch) > 0 {
-		c.apply(m, n)
-	}
 }
 
-func (c *checker) apply(m pcommon.Map, n *counts) {
+// settle counts and acts on the scratch findings of m, and writes its
+// annotations on m itself.
+func (c *checker) settle(m pcommon.Map, n *counts) {
+	if len(c.scratch) == 0 {
+		return
+	}
 	c.annotated = c.annotated[:0]
+	c.apply(m, n)
+	c.flush(m, n)
+}
+
+// checkMap checks, acts on and annotates one attribute map.
+func (c *checker) checkMap(m pcommon.Map, n *counts) {
+	c.scan(m)
+	c.settle(m, n)
+}
+
+// apply counts each scratch finding and runs its action on m; annotate
+// only collects the entry (flush writes them).
+func (c *checker) apply(m pcommon.Map, n *counts) {
 	for _, p := range c.scratch {
-		n[p.kind]++
+		n.findings[p.kind]++
 		switch c.actions[p.kind] {
 		case ActionAnnotate:
-			c.annotated = append(c.annotated, findingIDs[p.kind]+":"+p.key)
+			c.annotated = append(c.annotated, c.entry(p, n))
 		case ActionDrop:
 			m.Remove(p.key)
 		case ActionFix:
 			c.fix(m, p)
 		}
 	}
-	c.annotate(m)
+}
+
+// entry is the annotation of a finding: "<id>:<name>", the name cut to
+// max_annotation_key_length bytes (at a rune boundary) and marked "…".
+func (c *checker) entry(p pending, n *counts) string {
+	key := p.key
+	if len(key) > c.maxKeyLen {
+		cut := c.maxKeyLen
+		for cut > 0 && !utf8.RuneStart(key[cut]) {
+			cut--
+		}
+		key = key[:cut] + "…"
+		n.cutLength++
+	}
+	return findingIDs[p.kind] + ":" + key
 }
 
 // fix folds an enum value onto the registry's spelling, or renames a
-// deprecated attribute when its new name is known and not already set.
+// deprecated attribute when the registry names its successor and that is
+// not already set.
 func (c *checker) fix(m pcommon.Map, p pending) {
 	if p.fix == "" {
 		return
@@ -193,53 +269,23 @@ func (c *checker) fix(m pcommon.Map, p pending) {
 	}
 }
 
-func (c *checker) annotate(m pcommon.Map) {
+// flush replaces the findings attribute of m with this pass's entries,
+// deduplicated and capped, so a second pass (agent then gateway, a retry)
+// gives the same list, not a longer one. With no entries, m is left as is.
+func (c *checker) flush(m pcommon.Map, n *counts) {
 	if len(c.annotated) == 0 {
 		return
 	}
-	var s pcommon.Slice
-	if v, ok := m.Get(c.findAttr); ok && v.Type() == pcommon.ValueTypeSlice {
-		s = v.Slice()
-	} else {
-		s = m.PutEmptySlice(c.findAttr)
+	slices.Sort(c.annotated)
+	c.annotated = slices.Compact(c.annotated)
+	if len(c.annotated) > c.maxEntries {
+		n.cutCount += len(c.annotated) - c.maxEntries
+		c.annotated = c.annotated[:c.maxEntries]
 	}
+	s := m.PutEmptySlice(c.findAttr)
+	s.EnsureCapacity(len(c.annotated))
 	for _, a := range c.annotated {
 		s.AppendEmpty().SetStr(a)
-	}
-}
-
-// checkMetric checks a metric's unit and instrument against the registry
-// and its data points' attributes.
-func (c *checker) checkMetric(m pmetric.Metric, n *counts) {
-	c.scratch = c.scratch[:0]
-	if rm, ok := c.reg.Metric(m.Name()); ok {
-		if rm.Unit != m.Unit() {
-			c.add(kUnitMismatch, m.Name(), "")
-		}
-		if got := instrumentOf(m); got != "" && rm.Instrument != "" && got != rm.Instrument {
-			c.add(kUnexpectedInstrument, m.Name(), "")
-		}
-	}
-	var metricFindings []pending
-	if len(c.scratch) > 0 {
-		metricFindings = append(metricFindings, c.scratch...)
-	}
-	required := c.reg.RequiredForMetric(m.Name())
-	forEachPointAttrs(m, func(attrs pcommon.Map) {
-		c.checkMap(attrs, n)
-		if len(metricFindings) == 0 && len(required) == 0 {
-			return
-		}
-		c.scratch = append(c.scratch[:0], metricFindings...)
-		c.missing(attrs, required)
-		if len(c.scratch) > 0 {
-			c.apply(attrs, n)
-		}
-	})
-	if len(metricFindings) > 0 && m.Type() == pmetric.MetricTypeEmpty {
-		for _, p := range metricFindings {
-			n[p.kind]++
-		}
 	}
 }
 
@@ -252,58 +298,37 @@ func (c *checker) missing(attrs pcommon.Map, required []string) {
 	}
 }
 
-// checkRecord checks a log record's attributes and, for an event, the
-// attributes its event requires.
-func (c *checker) checkRecord(attrs pcommon.Map, event string, n *counts) {
-	c.checkMap(attrs, n)
-	if event == "" {
+// spanRequired adds the required attributes a span lacks. A span
+// convention applies when the span has its kind and carries one of its
+// required attributes of its own namespace (scan noted those); an
+// attribute is reported missing only if every applying convention
+// requires it, so overlapping conventions (db.client and the per-system
+// ones) never disagree into a false finding.
+func (c *checker) spanRequired(attrs pcommon.Map, kind string) {
+	first := -1
+	for _, i := range c.anchors {
+		if c.reg.Span(i).Kind == kind {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
 		return
 	}
-	if required := c.reg.RequiredForEvent(event); len(required) > 0 {
-		c.scratch = c.scratch[:0]
-		c.missing(attrs, required)
-		if len(c.scratch) > 0 {
-			c.apply(attrs, n)
+	for _, r := range c.reg.Span(first).Required {
+		if _, ok := attrs.Get(r); ok || !c.requiredByAll(r, kind) {
+			continue
 		}
+		c.add(kRequiredNotPresent, r, "")
 	}
 }
 
-func instrumentOf(m pmetric.Metric) string {
-	switch m.Type() {
-	case pmetric.MetricTypeGauge:
-		return "gauge"
-	case pmetric.MetricTypeSum:
-		if m.Sum().IsMonotonic() {
-			return "counter"
-		}
-		return "updowncounter"
-	case pmetric.MetricTypeHistogram, pmetric.MetricTypeExponentialHistogram:
-		return "histogram"
-	}
-	return ""
-}
-
-func forEachPointAttrs(m pmetric.Metric, f func(pcommon.Map)) {
-	switch m.Type() {
-	case pmetric.MetricTypeGauge:
-		for _, dp := range m.Gauge().DataPoints().All() {
-			f(dp.Attributes())
-		}
-	case pmetric.MetricTypeSum:
-		for _, dp := range m.Sum().DataPoints().All() {
-			f(dp.Attributes())
-		}
-	case pmetric.MetricTypeHistogram:
-		for _, dp := range m.Histogram().DataPoints().All() {
-			f(dp.Attributes())
-		}
-	case pmetric.MetricTypeExponentialHistogram:
-		for _, dp := range m.ExponentialHistogram().DataPoints().All() {
-			f(dp.Attributes())
-		}
-	case pmetric.MetricTypeSummary:
-		for _, dp := range m.Summary().DataPoints().All() {
-			f(dp.Attributes())
+func (c *checker) requiredByAll(attr, kind string) bool {
+	for _, i := range c.anchors {
+		s := c.reg.Span(i)
+		if s.Kind == kind && !slices.Contains(s.Required, attr) {
+			return false
 		}
 	}
+	return true
 }

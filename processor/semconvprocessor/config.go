@@ -30,8 +30,13 @@ type Config struct {
 	// FindingsAttribute is the string-array attribute annotate writes.
 	FindingsAttribute string `mapstructure:"findings_attribute"`
 	// RegistryPath is an optional semantic-conventions YAML model (the
-	// model/ folder); it adds renamed_to and requirement levels.
+	// model/ folder of another release); it replaces the built-in v1.43.0.
 	RegistryPath string `mapstructure:"registry_path"`
+	// MaxAnnotations caps the entries annotate writes on one item.
+	MaxAnnotations int `mapstructure:"max_annotations"`
+	// MaxAnnotationKeyLength caps the attribute or metric name in one
+	// entry, in bytes; longer names are cut and end in "…".
+	MaxAnnotationKeyLength int `mapstructure:"max_annotation_key_length"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -40,7 +45,8 @@ type Config struct {
 var _ component.Config = (*Config)(nil)
 
 func createDefaultConfig() component.Config {
-	return &Config{Action: ActionCount, FindingsAttribute: "otel.semconv.findings"}
+	return &Config{Action: ActionCount, FindingsAttribute: "otel.semconv.findings",
+		MaxAnnotations: 32, MaxAnnotationKeyLength: 128}
 }
 
 // Validate checks the configuration and names the offending field.
@@ -62,16 +68,29 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("registry_path: %q is not a folder", c.RegistryPath))
 		}
 	}
+	if c.MaxAnnotations < 1 {
+		errs = append(errs, fmt.Errorf("max_annotations: %d must be at least 1", c.MaxAnnotations))
+	}
+	if c.MaxAnnotationKeyLength < 1 {
+		errs = append(errs, fmt.Errorf("max_annotation_key_length: %d must be at least 1", c.MaxAnnotationKeyLength))
+	}
 	if c.FindingsAttribute == "" {
 		errs = append(errs, errors.New("findings_attribute: must not be empty"))
 	}
 	return errors.Join(errs...)
 }
 
-// actionFor is the action configured for a finding.
-func (c *Config) actionFor(id string) string {
+// actionFor is the action for a finding kind: its own setting, else the
+// default action, except that a default drop_attribute removes violations
+// only (an improvement or an information, such as a development attribute
+// or a custom value of an open enum, is then counted and kept).
+func (c *Config) actionFor(kind int) string {
+	id := findingIDs[kind]
 	if a, ok := c.Actions[id]; ok {
 		return a
+	}
+	if c.Action == ActionDrop && levels[id] != "violation" {
+		return ActionCount
 	}
 	return c.Action
 }

@@ -2,8 +2,12 @@ package semconvprocessor
 
 import (
 	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,10 +18,96 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/processor/processortest"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/metadata"
-	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/registry"
 )
+
+// The vendored YAML model, inside the repository.
+var modelDir = filepath.Join("..", "..", "third_party", "semconv", "v1.43.0", "model")
+
+// yamlAttr and yamlMetric are read from the model by this test's own
+// reader (generic YAML, no code of the processor), so the corpus does not
+// come from the table the processor uses.
+type yamlAttr struct {
+	id, typ, stability string
+	enum               []any // member values, string or int
+	deprecated         bool
+	reason, renamedTo  string
+}
+
+type yamlMetric struct {
+	name, unit, instrument string
+	deprecated             bool
+}
+
+func readYAMLModel(t testing.TB) (map[string]yamlAttr, map[string]yamlMetric) {
+	t.Helper()
+	attrs, metrics := map[string]yamlAttr{}, map[string]yamlMetric{}
+	err := filepath.WalkDir(modelDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(path, ".y") {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var f struct {
+			Groups []map[string]any `yaml:"groups"`
+		}
+		if err := yaml.Unmarshal(raw, &f); err != nil {
+			return err
+		}
+		for _, g := range f.Groups {
+			if g["type"] == "metric" {
+				_, dep := g["deprecated"]
+				m := yamlMetric{name: str(g["metric_name"]), unit: str(g["unit"]), instrument: str(g["instrument"]), deprecated: dep}
+				if old, ok := metrics[m.name]; !ok || old.deprecated && !dep {
+					metrics[m.name] = m
+				}
+			}
+			list, _ := g["attributes"].([]any)
+			for _, x := range list {
+				a := x.(map[string]any)
+				if id := str(a["id"]); id != "" {
+					ya := readAttr(a)
+					if old, ok := attrs[id]; !ok || old.deprecated && !ya.deprecated {
+						attrs[id] = ya
+					}
+				}
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return attrs, metrics
+}
+
+func readAttr(a map[string]any) yamlAttr {
+	ya := yamlAttr{id: str(a["id"]), stability: str(a["stability"])}
+	switch typ := a["type"].(type) {
+	case string:
+		ya.typ = typ
+	case map[string]any:
+		ya.typ = "enum"
+		for _, m := range typ["members"].([]any) {
+			ya.enum = append(ya.enum, m.(map[string]any)["value"])
+		}
+	}
+	switch d := a["deprecated"].(type) {
+	case nil:
+	case map[string]any:
+		ya.deprecated, ya.reason, ya.renamedTo = true, str(d["reason"]), str(d["renamed_to"])
+	default:
+		ya.deprecated = true
+	}
+	return ya
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
 
 // sample is one attribute with the findings it must give, exactly.
 type sample struct {
@@ -26,28 +116,39 @@ type sample struct {
 	want []string
 }
 
-// corpus builds, from the built-in registry: for every attribute a valid
-// and a wrong-type sample, for every string enum a non-member, for every
-// deprecated name one sample, plus unknown and badly formatted names.
-func corpus(reg *registry.Registry) []sample {
+// corpus: for every attribute of the model a valid and a wrong-type
+// sample, for every enum a non-member, for every template a free-form key,
+// for every deprecated name one sample, plus unknown and badly formatted
+// names.
+func corpus(attrs map[string]yamlAttr) []sample {
 	var out []sample
-	for _, a := range reg.Attributes() {
+	for _, a := range attrs {
+		key := a.id
+		if strings.HasPrefix(a.typ, "template[") {
+			key = a.id + ".Some-Key/x"
+			a.typ = strings.TrimSuffix(strings.TrimPrefix(a.typ, "template["), "]")
+		}
+		if a.deprecated {
+			out = append(out, sample{key, func(m pcommon.Map) { m.PutStr(key, "x") }, []string{"deprecated:" + key}})
+			continue
+		}
 		var stable []string
-		if a.Stability != "stable" {
-			stable = []string{"not_stable:" + a.Name}
+		if a.stability != "stable" {
+			stable = []string{"not_stable:" + key}
 		}
 		good, bad := values(a)
-		out = append(out, sample{a.Name, func(m pcommon.Map) { good(m.PutEmpty(a.Name)) }, stable})
+		out = append(out, sample{key, func(m pcommon.Map) { good(m.PutEmpty(key)) }, stable})
 		if bad != nil {
-			out = append(out, sample{a.Name, func(m pcommon.Map) { bad(m.PutEmpty(a.Name)) }, []string{"type_mismatch:" + a.Name}})
+			out = append(out, sample{key, func(m pcommon.Map) { bad(m.PutEmpty(key)) }, []string{"type_mismatch:" + key}})
 		}
-		if len(a.Enum) > 0 && a.Type == registry.TypeString {
-			want := append([]string{"undefined_enum_variant:" + a.Name}, stable...)
-			out = append(out, sample{a.Name, func(m pcommon.Map) { m.PutStr(a.Name, "zz.not_a_member") }, want})
+		if a.typ == "enum" {
+			want := append([]string{"undefined_enum_variant:" + key}, stable...)
+			if _, isInt := a.enum[0].(int); isInt {
+				out = append(out, sample{key, func(m pcommon.Map) { m.PutInt(key, 987654) }, want})
+			} else {
+				out = append(out, sample{key, func(m pcommon.Map) { m.PutStr(key, "zz.not_a_member") }, want})
+			}
 		}
-	}
-	for _, d := range reg.DeprecatedNames() {
-		out = append(out, sample{d, func(m pcommon.Map) { m.PutStr(d, "x") }, []string{"deprecated:" + d}})
 	}
 	for _, name := range []string{"mycompany.custom.thing", "zzz.unknown_attr"} {
 		out = append(out, sample{name, func(m pcommon.Map) { m.PutStr(name, "x") }, []string{"missing_attribute:" + name}})
@@ -61,35 +162,45 @@ func corpus(reg *registry.Registry) []sample {
 }
 
 // values returns a setter of a valid value and one of a wrong type.
-func values(a registry.Attribute) (good, bad func(pcommon.Value)) {
-	switch a.Type {
-	case registry.TypeString:
-		v := "value"
-		if len(a.Enum) > 0 {
-			v = a.Enum[0]
+func values(a yamlAttr) (good, bad func(pcommon.Value)) {
+	switch a.typ {
+	case "enum":
+		switch v := a.enum[0].(type) {
+		case int:
+			return func(x pcommon.Value) { x.SetInt(int64(v)) }, func(x pcommon.Value) { x.SetBool(true) }
+		default:
+			s, _ := v.(string)
+			return func(x pcommon.Value) { x.SetStr(s) }, func(x pcommon.Value) { x.SetBool(true) }
 		}
-		return func(x pcommon.Value) { x.SetStr(v) }, func(x pcommon.Value) { x.SetBool(true) }
-	case registry.TypeInt:
+	case "string":
+		return func(x pcommon.Value) { x.SetStr("value") }, func(x pcommon.Value) { x.SetBool(true) }
+	case "int":
 		return func(x pcommon.Value) { x.SetInt(1) }, func(x pcommon.Value) { x.SetStr("1") }
-	case registry.TypeDouble:
+	case "double":
 		return func(x pcommon.Value) { x.SetDouble(1.5) }, func(x pcommon.Value) { x.SetStr("1.5") }
-	case registry.TypeBool:
+	case "boolean":
 		return func(x pcommon.Value) { x.SetBool(true) }, func(x pcommon.Value) { x.SetStr("true") }
-	case registry.TypeStringSlice:
+	case "string[]":
 		return func(x pcommon.Value) { x.SetEmptySlice().AppendEmpty().SetStr("a") }, func(x pcommon.Value) { x.SetStr("a") }
-	case registry.TypeIntSlice:
+	case "int[]":
 		return func(x pcommon.Value) { x.SetEmptySlice().AppendEmpty().SetInt(1) }, func(x pcommon.Value) { x.SetInt(1) }
+	case "double[]":
+		return func(x pcommon.Value) { x.SetEmptySlice().AppendEmpty().SetDouble(1) }, func(x pcommon.Value) { x.SetDouble(1) }
+	case "boolean[]":
+		return func(x pcommon.Value) { x.SetEmptySlice().AppendEmpty().SetBool(true) }, func(x pcommon.Value) { x.SetBool(true) }
+	case "any":
+		return func(x pcommon.Value) { x.SetStr("any") }, nil
 	}
-	return func(x pcommon.Value) { x.SetStr("any") }, nil
+	panic("unknown type " + a.typ + " of " + a.id)
 }
 
 // TestCorpusPrecisionAndRecall runs every sample through the processor
 // (annotate, one log record per sample) and requires exactly the expected
 // findings: precision and recall 1.00 for every finding id.
 func TestCorpusPrecisionAndRecall(t *testing.T) {
-	samples := corpus(builtin)
-	cfg := createDefaultConfig().(*Config)
-	cfg.Action = ActionAnnotate
+	attrs, _ := readYAMLModel(t)
+	samples := corpus(attrs)
+	cfg := annotateConfig()
 	sink := new(consumertest.LogsSink)
 	p, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, sink)
 	require.NoError(t, err)
@@ -134,6 +245,89 @@ func TestCorpusPrecisionAndRecall(t *testing.T) {
 		assert.Equal(t, 1.0, rec, id)
 	}
 	assert.Len(t, ids, 7, "every attribute-level finding id is exercised")
+	t.Logf("%d attributes and templates in the model, %d samples", len(attrs), len(samples))
+}
+
+// Every deprecated attribute of the model: fix renames it exactly when
+// its reason is renamed and renamed_to names a current attribute of the
+// same kind (a template for a template); otherwise it stays.
+func TestModelRenamesCorpus(t *testing.T) {
+	attrs, _ := readYAMLModel(t)
+	cfg := createDefaultConfig().(*Config)
+	cfg.Action = ActionFix
+	p := newTraces(t, cfg, nil)
+	renamed, kept := 0, 0
+	for _, a := range attrs {
+		if !a.deprecated {
+			continue
+		}
+		isTemplate := strings.HasPrefix(a.typ, "template[")
+		key, suffix := a.id, ""
+		if isTemplate {
+			suffix = ".app"
+			key += suffix
+		}
+		want := key
+		if to, ok := attrs[a.renamedTo]; ok && a.reason == "renamed" && !to.deprecated &&
+			strings.HasPrefix(to.typ, "template[") == isTemplate {
+			want = a.renamedTo + suffix
+			renamed++
+		} else {
+			kept++
+		}
+		got := spanAttrsWith(t, p, func(m pcommon.Map) { m.PutStr(key, "v") }).AsRaw()
+		assert.Equal(t, map[string]any{want: "v"}, got, "%s (reason %q, renamed_to %q)", a.id, a.reason, a.renamedTo)
+	}
+	t.Logf("deprecated attributes: %d renamed, %d kept", renamed, kept)
+}
+
+// Every metric of the model (each name once) is clean with its own unit
+// and instrument and gives exactly unit_mismatch / unexpected_instrument
+// with a wrong one; a deprecated metric also gives deprecated.
+func TestMetricsCorpus(t *testing.T) {
+	_, metrics := readYAMLModel(t)
+	cfg := annotateConfig()
+	p, err := NewFactory().CreateMetrics(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	md := pmetric.NewMetrics()
+	ms := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics()
+	var wants [][]string
+	for _, rm := range metrics {
+		for _, variant := range []string{"ok", "unit", "instrument"} {
+			m := ms.AppendEmpty()
+			m.SetName(rm.name)
+			m.SetUnit(rm.unit)
+			instr := rm.instrument
+			var want []string
+			if rm.deprecated {
+				want = append(want, "deprecated:"+rm.name)
+			}
+			switch variant {
+			case "unit":
+				m.SetUnit(rm.unit + "_wrong")
+				want = append(want, "unit_mismatch:"+rm.name)
+			case "instrument":
+				instr = map[string]string{"counter": "gauge", "gauge": "histogram", "histogram": "counter", "updowncounter": "gauge"}[instr]
+				want = append(want, "unexpected_instrument:"+rm.name)
+			}
+			addPoint(m, instr)
+			wants = append(wants, want)
+		}
+	}
+	require.NoError(t, p.ConsumeMetrics(context.Background(), md))
+	for i, want := range wants {
+		got := findingsOf(ms.At(i).Metadata(), cfg.FindingsAttribute)
+		var metricLevel []string
+		for _, g := range got {
+			if idOf(g) != RequiredNotPresent {
+				metricLevel = append(metricLevel, g)
+			}
+		}
+		slices.Sort(want)
+		assert.Equal(t, want, metricLevel, ms.At(i).Name())
+	}
+	assert.Len(t, metrics, 532)
+	t.Logf("%d model metrics, 3 variants each", len(metrics))
 }
 
 func findingsOf(m pcommon.Map, attr string) []string {
@@ -149,56 +343,8 @@ func findingsOf(m pcommon.Map, attr string) []string {
 }
 
 func idOf(finding string) string {
-	for i := range finding {
-		if finding[i] == ':' {
-			return finding[:i]
-		}
-	}
-	return finding
-}
-
-// Every registry metric with its own unit and instrument is clean; a wrong
-// unit and a wrong instrument are found.
-func TestMetricsCorpus(t *testing.T) {
-	cfg := createDefaultConfig().(*Config)
-	cfg.Action = ActionAnnotate
-	p, err := NewFactory().CreateMetrics(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
-	require.NoError(t, err)
-	md := pmetric.NewMetrics()
-	ms := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics()
-	type want struct{ name, finding string }
-	var wants []want
-	for _, rm := range builtin.Metrics() {
-		for _, variant := range []string{"ok", "unit", "instrument"} {
-			m := ms.AppendEmpty()
-			m.SetName(rm.Name)
-			m.SetUnit(rm.Unit)
-			instr := rm.Instrument
-			switch variant {
-			case "unit":
-				m.SetUnit(rm.Unit + "_wrong")
-				wants = append(wants, want{rm.Name, "unit_mismatch:" + rm.Name})
-			case "instrument":
-				instr = map[string]string{"counter": "gauge", "gauge": "histogram", "histogram": "counter", "updowncounter": "gauge"}[instr]
-				wants = append(wants, want{rm.Name, "unexpected_instrument:" + rm.Name})
-			default:
-				wants = append(wants, want{rm.Name, ""})
-			}
-			addPoint(m, instr)
-		}
-	}
-	require.NoError(t, p.ConsumeMetrics(context.Background(), md))
-	for i, w := range wants {
-		var attrs pcommon.Map
-		forEachPointAttrs(ms.At(i), func(m pcommon.Map) { attrs = m })
-		got := findingsOf(attrs, cfg.FindingsAttribute)
-		if w.finding == "" {
-			assert.Empty(t, got, w.name)
-		} else {
-			assert.Equal(t, []string{w.finding}, got, w.name)
-		}
-	}
-	t.Logf("%d registry metrics, 3 variants each", len(builtin.Metrics()))
+	id, _, _ := strings.Cut(finding, ":")
+	return id
 }
 
 func addPoint(m pmetric.Metric, instrument string) {

@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.yaml.in/yaml/v3"
@@ -31,7 +32,11 @@ import (
 // processor of cfg and returns the span's attributes afterwards.
 func spanAttrs(t *testing.T, cfg *Config, put func(pcommon.Map)) pcommon.Map {
 	t.Helper()
-	p := newTraces(t, cfg, nil)
+	return spanAttrsWith(t, newTraces(t, cfg, nil), put)
+}
+
+func spanAttrsWith(t *testing.T, p processor.Traces, put func(pcommon.Map)) pcommon.Map {
+	t.Helper()
 	td := ptrace.NewTraces()
 	a := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty().Attributes()
 	put(a)
@@ -117,11 +122,11 @@ func TestIssue9ShippedConfigFixesDeprecated(t *testing.T) {
 	a := spanAttrs(t, cfg, func(a pcommon.Map) {
 		a.PutStr("http.method", "GET")
 		a.PutStr("net.host.name", "example.com")
-		a.PutStr("http.request.method", "get")
+		a.PutStr("network.transport", "TCP")
 	})
 	m := a.AsRaw()
 	delete(m, cfg.FindingsAttribute)
-	assert.Equal(t, map[string]any{"http.request.method": "GET", "server.address": "example.com"}, m)
+	assert.Equal(t, map[string]any{"http.request.method": "GET", "server.address": "example.com", "network.transport": "tcp"}, m)
 }
 
 // A second pass does not duplicate annotations; entries and keys are capped.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -19,9 +20,12 @@ import (
 // are read-only after start; each call takes a checker (its scratch space)
 // from a pool, so concurrent consumers never share state.
 type semconvChecker struct {
-	checkers sync.Pool
-	findings metric.Int64Counter
-	attrs    [numKinds]metric.MeasurementOption
+	checkers  sync.Pool
+	findings  metric.Int64Counter
+	cut       metric.Int64Counter
+	attrs     [numKinds]metric.MeasurementOption
+	cutCount  metric.MeasurementOption
+	cutLength metric.MeasurementOption
 }
 
 func newSemconvChecker(cfg *Config, set processor.Settings, reg *registry.Registry) (*semconvChecker, error) {
@@ -31,21 +35,48 @@ func newSemconvChecker(cfg *Config, set processor.Settings, reg *registry.Regist
 	if err != nil {
 		return nil, err
 	}
-	p := &semconvChecker{findings: findings}
+	cut, err := m.Int64Counter("otelcol_processor_semconv_annotations_cut",
+		metric.WithDescription("Annotation entries left out (reason=max_annotations) or shortened (reason=max_annotation_key_length)."),
+		metric.WithUnit("{entry}"))
+	if err != nil {
+		return nil, err
+	}
+	p := &semconvChecker{findings: findings, cut: cut}
 	p.checkers.New = func() any { return newChecker(cfg, reg) }
+	proc := attribute.String("processor", set.ID.String())
 	for i, id := range findingIDs {
-		p.attrs[i] = metric.WithAttributeSet(attribute.NewSet(attribute.String("processor", set.ID.String()),
+		p.attrs[i] = metric.WithAttributeSet(attribute.NewSet(proc,
 			attribute.String("finding", id), attribute.String("level", levels[id])))
 	}
+	p.cutCount = metric.WithAttributeSet(attribute.NewSet(proc, attribute.String("reason", "max_annotations")))
+	p.cutLength = metric.WithAttributeSet(attribute.NewSet(proc, attribute.String("reason", "max_annotation_key_length")))
 	return p, nil
 }
 
 func (p *semconvChecker) record(ctx context.Context, n *counts) {
-	for i, v := range n {
+	for i, v := range n.findings {
 		if v > 0 {
 			p.findings.Add(ctx, int64(v), p.attrs[i])
 		}
 	}
+	if n.cutCount > 0 {
+		p.cut.Add(ctx, int64(n.cutCount), p.cutCount)
+	}
+	if n.cutLength > 0 {
+		p.cut.Add(ctx, int64(n.cutLength), p.cutLength)
+	}
+}
+
+// spanKinds names ptrace span kinds as the model's span_kind does.
+var spanKinds = [...]string{ptrace.SpanKindUnspecified: "", ptrace.SpanKindInternal: "internal",
+	ptrace.SpanKindServer: "server", ptrace.SpanKindClient: "client",
+	ptrace.SpanKindProducer: "producer", ptrace.SpanKindConsumer: "consumer"}
+
+func kindName(k ptrace.SpanKind) string {
+	if int(k) >= 0 && int(k) < len(spanKinds) {
+		return spanKinds[k]
+	}
+	return ""
 }
 
 func (p *semconvChecker) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
@@ -61,10 +92,16 @@ func (p *semconvChecker) processTraces(ctx context.Context, td ptrace.Traces) (p
 			spans := sss.At(j).Spans()
 			for k := 0; k < spans.Len(); k++ {
 				span := spans.At(k)
-				c.checkMap(span.Attributes(), &n)
+				attrs := span.Attributes()
+				c.scan(attrs)
+				if len(c.anchors) > 0 {
+					c.spanRequired(attrs, kindName(span.Kind()))
+				}
+				c.settle(attrs, &n)
 				events := span.Events()
 				for e := 0; e < events.Len(); e++ {
-					c.checkMap(events.At(e).Attributes(), &n)
+					ev := events.At(e)
+					c.checkRecord(ev.Attributes(), ev.Name(), &n)
 				}
 			}
 		}
@@ -94,6 +131,16 @@ func (p *semconvChecker) processLogs(ctx context.Context, ld plog.Logs) (plog.Lo
 	return ld, nil
 }
 
+// checkRecord checks a log record's (or span event's) attributes and,
+// for a named event of the model, the attributes it requires.
+func (c *checker) checkRecord(attrs pcommon.Map, event string, n *counts) {
+	c.scan(attrs)
+	if event != "" {
+		c.missing(attrs, c.reg.RequiredForEvent(event))
+	}
+	c.settle(attrs, n)
+}
+
 func (p *semconvChecker) processMetrics(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
 	c := p.checkers.Get().(*checker)
 	defer p.checkers.Put(c)
@@ -101,7 +148,11 @@ func (p *semconvChecker) processMetrics(ctx context.Context, md pmetric.Metrics)
 	rms := md.ResourceMetrics()
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)
-		c.checkMap(rm.Resource().Attributes(), &n)
+		// A resource of metrics is not annotated: some backends make its
+		// attributes labels of every series.
+		c.scan(rm.Resource().Attributes())
+		c.annotated = c.annotated[:0]
+		c.apply(rm.Resource().Attributes(), &n)
 		sms := rm.ScopeMetrics()
 		for j := 0; j < sms.Len(); j++ {
 			ms := sms.At(j).Metrics()

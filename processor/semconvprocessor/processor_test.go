@@ -26,10 +26,13 @@ func TestLoadConfig(t *testing.T) {
 	configtest.Run(t, filepath.Join("testdata", "config.yaml"), metadata.Type, createDefaultConfig, []configtest.Case{
 		{Name: "", Want: createDefaultConfig()},
 		{Name: "custom", Want: &Config{Action: "annotate", Actions: map[string]string{"deprecated": "fix", "not_stable": "count"},
-			AllowPrefixes: []string{"app.", "mycompany."}, FindingsAttribute: "semconv.findings"}},
+			AllowPrefixes: []string{"app.", "mycompany."}, FindingsAttribute: "semconv.findings",
+			MaxAnnotations: 8, MaxAnnotationKeyLength: 64}},
 		{Name: "bad_action", WantErr: `action: "shout" is not one of`},
 		{Name: "bad_id", WantErr: "actions::nope: unknown finding id"},
 		{Name: "bad_override", WantErr: `actions::deprecated: "rename" is not one of`},
+		{Name: "bad_caps", WantErr: "max_annotations: 0 must be at least 1"},
+		{Name: "bad_key_length", WantErr: "max_annotation_key_length: -1 must be at least 1"},
 		{Name: "bad_path", WantErr: `registry_path: "/nonexistent/semconv/model" is not a folder`},
 	})
 }

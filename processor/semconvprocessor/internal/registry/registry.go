@@ -1,6 +1,7 @@
 // Package registry is the semantic-conventions registry the semconv
-// processor checks against: attributes, templates, metrics and deprecated
-// names, generated from the Go module (see gen/), read-only after init.
+// processor checks against. The built-in one is generated from the YAML
+// model vendored in third_party/semconv (see gen/); LoadModel reads another
+// model folder at start. Read-only once built.
 package registry
 
 //go:generate go run ./gen
@@ -8,93 +9,111 @@ package registry
 import (
 	"sort"
 	"strings"
+
+	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/model"
 )
 
-// Type is an attribute's value type.
-type Type uint8
+// Version is the semantic-conventions version of the built-in registry.
+const Version = "v1.43.0"
+
+// Type and Attribute are the model's.
+type (
+	Type      = model.Type
+	Attribute = model.Attribute
+	Metric    = model.Metric
+)
 
 // Attribute value types.
 const (
-	TypeAny Type = iota
-	TypeString
-	TypeInt
-	TypeDouble
-	TypeBool
-	TypeStringSlice
-	TypeIntSlice
-	TypeDoubleSlice
-	TypeBoolSlice
+	TypeAny         = model.TypeAny
+	TypeString      = model.TypeString
+	TypeInt         = model.TypeInt
+	TypeDouble      = model.TypeDouble
+	TypeBool        = model.TypeBool
+	TypeStringSlice = model.TypeStringSlice
+	TypeIntSlice    = model.TypeIntSlice
+	TypeDoubleSlice = model.TypeDoubleSlice
+	TypeBoolSlice   = model.TypeBoolSlice
 )
-
-// Attribute is one registry attribute.
-type Attribute struct {
-	Name      string
-	Type      Type
-	Stability string
-	Enum      []string // members, for enums
-	// Deprecated marks a name the registry no longer defines; RenamedTo is
-	// its replacement when known.
-	Deprecated bool
-	RenamedTo  string
-}
-
-// Metric is one registry metric.
-type Metric struct {
-	Name, Unit, Instrument string
-}
 
 // Registry answers lookups; it is safe for concurrent use (read-only).
 type Registry struct {
-	attrs      map[string]*Attribute
-	templates  []string
-	metrics    map[string]*Metric
-	namespaces map[string]bool
-	list       []Attribute // every defined (not deprecated) attribute, sorted
-	// From the YAML model only (LoadModel).
-	requiredByMetric map[string][]string
-	requiredByEvent  map[string][]string
+	attrs     map[string]*Entry // plain attributes, current and deprecated
+	templates []*Attribute      // longest name first
+	metrics   map[string]*Metric
+	events    map[string][]string
+	spans     []model.Span
+	tables    *model.Tables
 }
 
-// Builtin returns the registry generated from the Go module.
-func Builtin() *Registry {
-	r := &Registry{attrs: map[string]*Attribute{}, metrics: map[string]*Metric{},
-		namespaces: map[string]bool{}, templates: append([]string(nil), builtinTemplates...),
-		list: builtinAttributes}
-	for i := range builtinAttributes {
-		a := &builtinAttributes[i]
-		r.attrs[a.Name] = a
-		if ns, _, ok := strings.Cut(a.Name, "."); ok {
-			r.namespaces[ns] = true
+// Entry is a plain attribute with the span conventions it anchors.
+type Entry struct {
+	*Attribute
+	// Spans indexes the span conventions (Span) that apply to a span of
+	// their kind carrying this attribute: it is one of their required
+	// attributes and in their own namespace.
+	Spans []int
+}
+
+// Builtin returns the registry generated from the vendored model.
+func Builtin() *Registry { return New(builtinTables) }
+
+// LoadModel returns the registry of the YAML model under dir.
+func LoadModel(dir string) (*Registry, error) {
+	t, err := model.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	return New(t), nil
+}
+
+// New indexes t.
+func New(t *model.Tables) *Registry {
+	r := &Registry{attrs: map[string]*Entry{}, metrics: map[string]*Metric{},
+		events: map[string][]string{}, spans: t.Spans, tables: t}
+	for i := range t.Attributes {
+		a := &t.Attributes[i]
+		if a.Template {
+			r.templates = append(r.templates, a)
+		} else {
+			r.attrs[a.Name] = &Entry{Attribute: a}
 		}
 	}
-	for i := range builtinMetrics {
-		r.metrics[builtinMetrics[i].Name] = &builtinMetrics[i]
-	}
-	// Deprecated names share the attribute map, so one lookup answers both.
-	for _, d := range builtinDeprecated {
-		if _, ok := r.attrs[d]; !ok {
-			r.attrs[d] = &Attribute{Name: d, Deprecated: true}
+	for i, s := range t.Spans {
+		for _, req := range s.Required {
+			if e := r.attrs[req]; e != nil && strings.HasPrefix(req, s.Namespace+".") {
+				e.Spans = append(e.Spans, i)
+			}
 		}
+	}
+	// The longest prefix wins: k8s.pod.label.<key> before a shorter base.
+	sort.SliceStable(r.templates, func(i, j int) bool { return len(r.templates[i].Name) > len(r.templates[j].Name) })
+	for i := range t.Metrics {
+		r.metrics[t.Metrics[i].Name] = &t.Metrics[i]
+	}
+	for _, e := range t.Events {
+		r.events[e.Name] = e.Required
 	}
 	return r
 }
 
-// Attribute returns the registry attribute of that name, which may be a
-// deprecated one.
-func (r *Registry) Attribute(name string) (*Attribute, bool) {
-	a, ok := r.attrs[name]
-	return a, ok
+// Attribute returns the plain (not template) attribute of that name,
+// which may be deprecated.
+func (r *Registry) Attribute(name string) (*Entry, bool) {
+	e, ok := r.attrs[name]
+	return e, ok
 }
 
-// Template reports whether name belongs to a template attribute, such as
-// http.request.header.<key>.
-func (r *Registry) Template(name string) bool {
-	for _, p := range r.templates {
-		if strings.HasPrefix(name, p) {
-			return true
+// Template returns the template a key belongs to: name is the template's
+// name, a dot and a non-empty key of any spelling
+// (http.request.header.content-type, k8s.pod.label.app.kubernetes.io/name).
+func (r *Registry) Template(name string) (*Attribute, bool) {
+	for _, t := range r.templates {
+		if len(name) > len(t.Name)+1 && name[len(t.Name)] == '.' && strings.HasPrefix(name, t.Name) {
+			return t, true
 		}
 	}
-	return false
+	return nil, false
 }
 
 // Metric returns the registry metric of that name.
@@ -103,25 +122,11 @@ func (r *Registry) Metric(name string) (*Metric, bool) {
 	return m, ok
 }
 
-// KnownNamespace reports whether the first segment of a name is a
-// registry namespace (http, db, k8s, …).
-func (r *Registry) KnownNamespace(ns string) bool { return r.namespaces[ns] }
+// RequiredForEvent lists the attributes an event's records must have.
+func (r *Registry) RequiredForEvent(name string) []string { return r.events[name] }
 
-// Attributes returns every defined attribute, for tests and corpus
-// generation.
-func (r *Registry) Attributes() []Attribute { return r.list }
+// Span returns the span convention i of an Entry's Spans.
+func (r *Registry) Span(i int) *model.Span { return &r.spans[i] }
 
-// Metrics returns every metric.
-func (r *Registry) Metrics() []Metric { return builtinMetrics }
-
-// DeprecatedNames returns every deprecated name, sorted.
-func (r *Registry) DeprecatedNames() []string {
-	var out []string
-	for name, a := range r.attrs {
-		if a.Deprecated {
-			out = append(out, name)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+// Tables returns what the registry was built from, for tests.
+func (r *Registry) Tables() *model.Tables { return r.tables }
