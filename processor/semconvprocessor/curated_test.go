@@ -25,10 +25,10 @@ import (
 // curatedCase is one row of testdata/curated.yaml, written by hand from
 // the model files.
 type curatedCase struct {
-	Src    string         `yaml:"src"`
-	Signal string         `yaml:"signal"`
-	Kind   string         `yaml:"kind"`
-	Event  string         `yaml:"event"`
+	Src    string `yaml:"src"`
+	Signal string `yaml:"signal"`
+	Kind   string `yaml:"kind"`
+	Event  string `yaml:"event"`
 	Metric struct{ Name, Unit, Instrument string }
 	Attrs  map[string]any `yaml:"attrs"`
 	Want   []string       `yaml:"want"`
