@@ -81,7 +81,9 @@ func cleanSpans(n int) ptrace.Traces {
 		semconv.ServiceInstanceID("b5e4"), semconv.ServiceNamespace("shop"), semconv.DeploymentEnvironmentNameProduction)
 	spans := rs.ScopeSpans().AppendEmpty().Spans()
 	for range n {
-		putKV(spans.AppendEmpty().Attributes(),
+		span := spans.AppendEmpty()
+		span.SetKind(ptrace.SpanKindServer) // the http.server span convention applies
+		putKV(span.Attributes(),
 			semconv.HTTPRequestMethodGet, semconv.HTTPRoute("/api/v1/orders/{id}"), semconv.HTTPResponseStatusCode(200),
 			semconv.URLPath("/api/v1/orders/42"), semconv.URLScheme("https"), semconv.ServerAddress("api.example"),
 			semconv.ServerPort(443), semconv.ClientAddress("10.0.0.1"), semconv.NetworkProtocolVersion("1.1"),

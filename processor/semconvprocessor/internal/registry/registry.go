@@ -39,7 +39,7 @@ const (
 // Registry answers lookups; it is safe for concurrent use (read-only).
 type Registry struct {
 	attrs     map[string]*Entry // plain attributes, current and deprecated
-	templates []*Attribute      // longest name first
+	templates map[string][]*Attribute // by namespace, longest name first
 	metrics   map[string]*Metric
 	events    map[string][]string
 	spans     []model.Span
@@ -69,12 +69,13 @@ func LoadModel(dir string) (*Registry, error) {
 
 // New indexes t.
 func New(t *model.Tables) *Registry {
-	r := &Registry{attrs: map[string]*Entry{}, metrics: map[string]*Metric{},
+	r := &Registry{attrs: map[string]*Entry{}, templates: map[string][]*Attribute{}, metrics: map[string]*Metric{},
 		events: map[string][]string{}, spans: t.Spans, tables: t}
 	for i := range t.Attributes {
 		a := &t.Attributes[i]
 		if a.Template {
-			r.templates = append(r.templates, a)
+			ns := namespace(a.Name)
+			r.templates[ns] = append(r.templates[ns], a)
 		} else {
 			r.attrs[a.Name] = &Entry{Attribute: a}
 		}
@@ -87,7 +88,9 @@ func New(t *model.Tables) *Registry {
 		}
 	}
 	// The longest prefix wins: k8s.pod.label.<key> before a shorter base.
-	sort.SliceStable(r.templates, func(i, j int) bool { return len(r.templates[i].Name) > len(r.templates[j].Name) })
+	for _, list := range r.templates {
+		sort.SliceStable(list, func(i, j int) bool { return len(list[i].Name) > len(list[j].Name) })
+	}
 	for i := range t.Metrics {
 		r.metrics[t.Metrics[i].Name] = &t.Metrics[i]
 	}
@@ -108,7 +111,7 @@ func (r *Registry) Attribute(name string) (*Entry, bool) {
 // name, a dot and a non-empty key of any spelling
 // (http.request.header.content-type, k8s.pod.label.app.kubernetes.io/name).
 func (r *Registry) Template(name string) (*Attribute, bool) {
-	for _, t := range r.templates {
+	for _, t := range r.templates[namespace(name)] {
 		if len(name) > len(t.Name)+1 && name[len(t.Name)] == '.' && strings.HasPrefix(name, t.Name) {
 			return t, true
 		}
@@ -130,3 +133,9 @@ func (r *Registry) Span(i int) *model.Span { return &r.spans[i] }
 
 // Tables returns what the registry was built from, for tests.
 func (r *Registry) Tables() *model.Tables { return r.tables }
+
+// namespace is a name's first segment: http of http.request.method.
+func namespace(name string) string {
+	ns, _, _ := strings.Cut(name, ".")
+	return ns
+}
