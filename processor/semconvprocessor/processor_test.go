@@ -169,3 +169,36 @@ func TestOddInputAndConcurrency(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// What the caps cut is counted: entries beyond max_annotations, and names
+// longer than max_annotation_key_length (cut at a rune boundary, "…").
+func TestAnnotationCutsCounted(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	cfg := annotateConfig()
+	cfg.MaxAnnotations = 3
+	cfg.MaxAnnotationKeyLength = 10
+	p := newTraces(t, cfg, tel)
+	td := ptrace.NewTraces()
+	a := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty().Attributes()
+	a.PutStr("zzz.ééééééé", "x") // 4 + 14 bytes: cut inside no rune
+	for _, k := range []string{"zzz.a", "zzz.b", "zzz.c", "zzz.d"} {
+		a.PutStr(k, "x")
+	}
+	require.NoError(t, p.ConsumeTraces(context.Background(), td))
+	got := findingsOf(a, cfg.FindingsAttribute)
+	// Sorted, then cut: the non-ASCII name is invalid_format.
+	assert.Equal(t, []string{"invalid_format:zzz.ééé…", "missing_attribute:zzz.a", "missing_attribute:zzz.b"}, got)
+	m, err := tel.GetMetric("otelcol_processor_semconv_annotations_cut")
+	require.NoError(t, err)
+	cuts := map[string]int64{}
+	for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
+		r, _ := dp.Attributes.Value("reason")
+		cuts[r.AsString()] += dp.Value
+	}
+	assert.Equal(t, map[string]int64{"max_annotations": 2, "max_annotation_key_length": 1}, cuts)
+
+	cfg.MaxAnnotations = 32
+	a = spanAttrs(t, cfg, func(m pcommon.Map) { m.PutStr("zzz.ééééééé", "x") })
+	assert.Equal(t, []string{"invalid_format:zzz.ééé…"}, findingsOf(a, cfg.FindingsAttribute))
+}
