@@ -38,7 +38,7 @@ const (
 
 // Registry answers lookups; it is safe for concurrent use (read-only).
 type Registry struct {
-	attrs     map[string]*Entry // plain attributes, current and deprecated
+	attrs     map[string]*Entry       // plain attributes, current and deprecated
 	templates map[string][]*Attribute // by namespace, longest name first
 	metrics   map[string]*Metric
 	events    map[string][]string
