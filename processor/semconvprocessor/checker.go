@@ -27,6 +27,20 @@ type pending struct {
 	fix  string // the registry's spelling of an enum value, or the new name
 }
 
+// note is a finding to annotate; its text is made once, at flush, after
+// duplicates (the same finding on many data points) are gone.
+type note struct {
+	kind int
+	key  string
+}
+
+func compareNotes(a, b note) int {
+	if c := strings.Compare(findingIDs[a.kind], findingIDs[b.kind]); c != 0 {
+		return c
+	}
+	return strings.Compare(a.key, b.key)
+}
+
 // checker checks attribute maps against the registry. Its registry and
 // settings are read-only; its scratch space belongs to one goroutine.
 type checker struct {
@@ -37,7 +51,7 @@ type checker struct {
 	maxEntries int
 	maxKeyLen  int
 	scratch    []pending
-	annotated  []string
+	annotated  []note
 	anchors    []int // span conventions anchored by the attributes seen
 }
 
@@ -224,7 +238,7 @@ func (c *checker) apply(m pcommon.Map, n *counts) {
 		n.findings[p.kind]++
 		switch c.actions[p.kind] {
 		case ActionAnnotate:
-			c.annotated = append(c.annotated, c.entry(p, n))
+			c.annotated = append(c.annotated, note{p.kind, p.key})
 		case ActionDrop:
 			m.Remove(p.key)
 		case ActionFix:
@@ -235,7 +249,7 @@ func (c *checker) apply(m pcommon.Map, n *counts) {
 
 // entry is the annotation of a finding: "<id>:<name>", the name cut to
 // max_annotation_key_length bytes (at a rune boundary) and marked "…".
-func (c *checker) entry(p pending, n *counts) string {
+func (c *checker) entry(p note, n *counts) string {
 	key := p.key
 	if len(key) > c.maxKeyLen {
 		cut := c.maxKeyLen
@@ -276,7 +290,9 @@ func (c *checker) flush(m pcommon.Map, n *counts) {
 	if len(c.annotated) == 0 {
 		return
 	}
-	slices.Sort(c.annotated)
+	// Finding ids are not prefixes of each other, so this is the order of
+	// the "<id>:<name>" texts.
+	slices.SortFunc(c.annotated, compareNotes)
 	c.annotated = slices.Compact(c.annotated)
 	if len(c.annotated) > c.maxEntries {
 		n.cutCount += len(c.annotated) - c.maxEntries
@@ -285,7 +301,7 @@ func (c *checker) flush(m pcommon.Map, n *counts) {
 	s := m.PutEmptySlice(c.findAttr)
 	s.EnsureCapacity(len(c.annotated))
 	for _, a := range c.annotated {
-		s.AppendEmpty().SetStr(a)
+		s.AppendEmpty().SetStr(c.entry(a, n))
 	}
 }
 

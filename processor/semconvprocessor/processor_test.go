@@ -3,6 +3,7 @@ package semconvprocessor
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
@@ -201,4 +203,32 @@ func TestAnnotationCutsCounted(t *testing.T) {
 	cfg.MaxAnnotations = 32
 	a = spanAttrs(t, cfg, func(m pcommon.Map) { m.PutStr("zzz.ééééééé", "x") })
 	assert.Equal(t, []string{"invalid_format:zzz.ééé…"}, findingsOf(a, cfg.FindingsAttribute))
+}
+
+// The same finding on many data points is one entry on the metric, and a
+// cut name is counted once.
+func TestMetricAnnotationsDeduplicated(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	set := processortest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	cfg := annotateConfig()
+	p, err := NewFactory().CreateMetrics(context.Background(), set, cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	md := pmetric.NewMetrics()
+	m := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+	m.SetName("myapp.requests")
+	long := "zzz." + strings.Repeat("k", 300)
+	g := m.SetEmptyGauge()
+	for i := range 1000 {
+		dp := g.DataPoints().AppendEmpty()
+		dp.Attributes().PutStr(long, "x")
+		dp.Attributes().PutInt("zzz.i", int64(i))
+	}
+	require.NoError(t, p.ConsumeMetrics(context.Background(), md))
+	assert.Equal(t, []string{"missing_attribute:zzz.i", "missing_attribute:" + long[:128] + "…"}, findingsOf(m.Metadata(), cfg.FindingsAttribute))
+	assert.Equal(t, int64(2000), findingCount(t, tel, MissingAttribute), "data-point findings count per point")
+	cut, err := tel.GetMetric("otelcol_processor_semconv_annotations_cut")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), cut.Data.(metricdata.Sum[int64]).DataPoints[0].Value)
 }
