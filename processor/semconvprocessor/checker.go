@@ -89,7 +89,7 @@ func (c *checker) checkAttr(k string, v pcommon.Value) {
 	}
 	if e, ok := c.reg.Attribute(k); ok {
 		c.anchors = append(c.anchors, e.Spans...)
-		c.checkDefined(k, e.Attribute, v, e.RenamedTo)
+		c.checkDefined(k, &e.Attribute, v, e.RenamedTo)
 		return
 	}
 	if t, ok := c.reg.Template(k); ok {

@@ -48,7 +48,7 @@ type Registry struct {
 
 // Entry is a plain attribute with the span conventions it anchors.
 type Entry struct {
-	*Attribute
+	Attribute // a copy, so a lookup reads one block of memory
 	// Spans indexes the span conventions (Span) that apply to a span of
 	// their kind carrying this attribute: it is one of their required
 	// attributes and in their own namespace.
@@ -77,7 +77,7 @@ func New(t *model.Tables) *Registry {
 			ns := namespace(a.Name)
 			r.templates[ns] = append(r.templates[ns], a)
 		} else {
-			r.attrs[a.Name] = &Entry{Attribute: a}
+			r.attrs[a.Name] = &Entry{Attribute: *a}
 		}
 	}
 	for i, s := range t.Spans {
