@@ -32,13 +32,23 @@ type pending struct {
 type note struct {
 	kind int
 	key  string
+	cut  bool // key was shortened to max_annotation_key_length
 }
 
 func compareNotes(a, b note) int {
 	if c := strings.Compare(findingIDs[a.kind], findingIDs[b.kind]); c != 0 {
 		return c
 	}
-	return strings.Compare(a.key, b.key)
+	if c := strings.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	switch {
+	case a.cut == b.cut:
+		return 0
+	case b.cut:
+		return -1
+	}
+	return 1
 }
 
 // checker checks attribute maps against the registry. Its registry and
@@ -238,7 +248,7 @@ func (c *checker) apply(m pcommon.Map, n *counts) {
 		n.findings[p.kind]++
 		switch c.actions[p.kind] {
 		case ActionAnnotate:
-			c.annotated = append(c.annotated, note{p.kind, p.key})
+			c.annotated = append(c.annotated, note{kind: p.kind, key: p.key})
 		case ActionDrop:
 			m.Remove(p.key)
 		case ActionFix:
@@ -247,19 +257,28 @@ func (c *checker) apply(m pcommon.Map, n *counts) {
 	}
 }
 
-// entry is the annotation of a finding: "<id>:<name>", the name cut to
-// max_annotation_key_length bytes (at a rune boundary) and marked "…".
-func (c *checker) entry(p note, n *counts) string {
-	key := p.key
-	if len(key) > c.maxKeyLen {
-		cut := c.maxKeyLen
-		for cut > 0 && !utf8.RuneStart(key[cut]) {
-			cut--
-		}
-		key = key[:cut] + "…"
-		n.cutLength++
+// shorten cuts a note's name to max_annotation_key_length bytes (at a
+// rune boundary), before duplicates are removed: two long names that
+// differ only past the cut make one entry.
+func (c *checker) shorten(p *note) {
+	if len(p.key) <= c.maxKeyLen {
+		return
 	}
-	return findingIDs[p.kind] + ":" + key
+	cut := c.maxKeyLen
+	for cut > 0 && !utf8.RuneStart(p.key[cut]) {
+		cut--
+	}
+	p.key, p.cut = p.key[:cut], true
+}
+
+// entry is the annotation of a finding: "<id>:<name>", a cut name marked
+// "…".
+func (c *checker) entry(p note, n *counts) string {
+	if p.cut {
+		n.cutLength++
+		return findingIDs[p.kind] + ":" + p.key + "…"
+	}
+	return findingIDs[p.kind] + ":" + p.key
 }
 
 // fix folds an enum value onto the registry's spelling, or renames a
@@ -289,6 +308,9 @@ func (c *checker) fix(m pcommon.Map, p pending) {
 func (c *checker) flush(m pcommon.Map, n *counts) {
 	if len(c.annotated) == 0 {
 		return
+	}
+	for i := range c.annotated {
+		c.shorten(&c.annotated[i])
 	}
 	// Finding ids are not prefixes of each other, so this is the order of
 	// the "<id>:<name>" texts.

@@ -41,7 +41,7 @@ func (c *checker) applyMetricLevel(n *counts) {
 	for _, p := range c.scratch {
 		n.findings[p.kind]++
 		if c.actions[p.kind] == ActionAnnotate {
-			c.annotated = append(c.annotated, note{p.kind, p.key})
+			c.annotated = append(c.annotated, note{kind: p.kind, key: p.key})
 		}
 	}
 }

@@ -1,0 +1,130 @@
+package semconvprocessor
+
+// Review tests: cases picked by the reviewer from the v1.43.0 model files
+// (not from testdata/curated.yaml), each expected value read from the YAML.
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/metadata"
+)
+
+// Two names that differ only after max_annotation_key_length bytes give
+// the same entry text; the list must still hold each entry once.
+func TestReviewCutNamesDeduplicated(t *testing.T) {
+	cfg := annotateConfig()
+	cfg.MaxAnnotationKeyLength = 16
+	a := spanAttrs(t, cfg, func(a pcommon.Map) {
+		a.PutStr("zzz.aaaaaaaaaaaaaaaaaaaa.one", "x")
+		a.PutStr("zzz.aaaaaaaaaaaaaaaaaaaa.two", "x")
+	})
+	got := findingsOf(a, cfg.FindingsAttribute)
+	assert.Equal(t, []string{"missing_attribute:zzz.aaaaaaaaaaaa…"}, got)
+}
+
+// Deprecations picked from the model's deprecated/ files: renamed ones
+// move, obsoleted and uncategorized ones stay, all are reported.
+func TestReviewDeprecationReasons(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Actions = map[string]string{Deprecated: ActionFix, NotStable: ActionCount}
+	cfg.Action = ActionAnnotate
+	a := spanAttrs(t, cfg, func(a pcommon.Map) {
+		a.PutStr("http.scheme", "https")                                    // renamed: url.scheme
+		a.PutStr("otel.library.name", "lib")                                // renamed: otel.scope.name
+		a.PutStr("messaging.servicebus.destination.subscription_name", "s") // renamed: messaging.destination.subscription.name
+		a.PutInt("message.id", 1)                                           // obsoleted
+		a.PutBool("exception.escaped", true)                                // obsoleted
+		a.PutInt("net.peer.port", 80)                                       // uncategorized
+		a.PutDouble("gen_ai.request.temperature", 0.2)                      // uncategorized (moved out)
+		a.PutStr("k8s.pod.labels.app.kubernetes.io/name", "web")            // template renamed: k8s.pod.label
+		a.PutStr("process.executable.build_id.profiling", "abc")            // renamed: ...htlhash
+	})
+	m := a.AsRaw()
+	delete(m, cfg.FindingsAttribute)
+	assert.Equal(t, map[string]any{
+		"url.scheme": "https", "otel.scope.name": "lib", "messaging.destination.subscription.name": "s",
+		"message.id": int64(1), "exception.escaped": true, "net.peer.port": int64(80),
+		"gen_ai.request.temperature": 0.2, "k8s.pod.label.app.kubernetes.io/name": "web",
+		"process.executable.build_id.htlhash": "abc",
+	}, m)
+	// Nothing is annotated for deprecated (its action is fix); a second
+	// pass over the fixed map finds nothing deprecated.
+	a2 := spanAttrs(t, cfg, func(n pcommon.Map) { a.CopyTo(n) })
+	for _, f := range findingsOf(a2, cfg.FindingsAttribute) {
+		assert.False(t, strings.HasPrefix(f, "deprecated:url.") || strings.HasPrefix(f, "deprecated:otel.scope"), f)
+	}
+}
+
+// Int enums (rpc.grpc.status_code, cpython.gc.generation): members pass,
+// other ints are open-enum information; a double is a type mismatch.
+func TestReviewIntEnums(t *testing.T) {
+	a := spanAttrs(t, annotateConfig(), func(a pcommon.Map) {
+		a.PutInt("cpython.gc.generation", 2)
+		a.PutInt("rpc.grpc.status_code", 16)
+		a.PutInt("rpc.grpc.status_code", 99)
+		a.PutDouble("cpython.gc.generation", 1.5)
+	})
+	got := findingsOf(a, "otel.semconv.findings")
+	assert.Equal(t, []string{"deprecated:rpc.grpc.status_code", "type_mismatch:cpython.gc.generation"}, got)
+}
+
+// Two annotating passes over metrics give the same metadata, and the
+// required-attribute finding counts per point, unit once per metric.
+func TestReviewMetricsSecondPassAndCounts(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	set := processortest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	cfg := annotateConfig()
+	p, err := NewFactory().CreateMetrics(context.Background(), set, cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	md := pmetric.NewMetrics()
+	m := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+	// db/metrics.yaml: db.client.operation.duration, histogram, s,
+	// db.system.name required.
+	m.SetName("db.client.operation.duration")
+	m.SetUnit("ms")
+	h := m.SetEmptyHistogram()
+	for i := range 3 {
+		dp := h.DataPoints().AppendEmpty()
+		if i == 0 {
+			dp.Attributes().PutStr("db.system.name", "postgresql")
+		}
+	}
+	require.NoError(t, p.ConsumeMetrics(context.Background(), md))
+	first := findingsOf(m.Metadata(), cfg.FindingsAttribute)
+	assert.Equal(t, []string{"required_attribute_not_present:db.system.name", "unit_mismatch:db.client.operation.duration"}, first)
+	require.NoError(t, p.ConsumeMetrics(context.Background(), md))
+	assert.Equal(t, first, findingsOf(m.Metadata(), cfg.FindingsAttribute))
+	assert.Equal(t, int64(2), findingCount(t, tel, UnitMismatch))
+	assert.Equal(t, int64(4), findingCount(t, tel, RequiredNotPresent))
+}
+
+// A deprecated template key whose successor is already set is reported
+// and kept; drop_attribute removes a deprecated template key.
+func TestReviewTemplateFixAndDrop(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Action = ActionFix
+	a := spanAttrs(t, cfg, func(a pcommon.Map) {
+		a.PutEmptySlice("rpc.grpc.response.metadata.k").AppendEmpty().SetStr("old")
+		a.PutEmptySlice("rpc.response.metadata.k").AppendEmpty().SetStr("new")
+	})
+	assert.Equal(t, map[string]any{"rpc.grpc.response.metadata.k": []any{"old"}, "rpc.response.metadata.k": []any{"new"}}, a.AsRaw())
+	cfg.Action = ActionDrop
+	a = spanAttrs(t, cfg, func(a pcommon.Map) {
+		a.PutStr("k8s.pod.labels.x", "y")
+		a.PutStr("k8s.statefulset.annotation.x", "y")
+		a.PutInt("k8s.job.label.x", 1)
+	})
+	assert.Equal(t, map[string]any{"k8s.statefulset.annotation.x": "y"}, a.AsRaw())
+}
