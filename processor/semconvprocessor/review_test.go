@@ -13,7 +13,9 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/metadata"
@@ -127,4 +129,43 @@ func TestReviewTemplateFixAndDrop(t *testing.T) {
 		a.PutInt("k8s.job.label.x", 1)
 	})
 	assert.Equal(t, map[string]any{"k8s.statefulset.annotation.x": "y"}, a.AsRaw())
+}
+
+// gen-ai/deprecated/events-deprecated.yaml and spans-deprecated.yaml: the
+// event gen_ai.client.inference.operation.details and the span
+// span.gen_ai.execute_tool.internal are deprecated ("Moved to the GenAI
+// semantic conventions repository"), and so is the gen_ai.operation.name
+// they require. A deprecated convention's requirements are not enforced:
+// otherwise a record gets a violation whether it carries the attribute
+// (deprecated) or not (required_attribute_not_present). The same holds
+// for a deprecated metric (gen-ai/deprecated/metrics-deprecated.yaml:
+// gen_ai.client.token.usage), which is reported deprecated itself.
+func TestReviewDeprecatedConventionsRequireNothing(t *testing.T) {
+	cfg := annotateConfig()
+	lp, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	ld := plog.NewLogs()
+	lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.SetEventName("gen_ai.client.inference.operation.details")
+	require.NoError(t, lp.ConsumeLogs(context.Background(), ld))
+	assert.Empty(t, findingsOf(lr.Attributes(), cfg.FindingsAttribute))
+
+	td := ptrace.NewTraces()
+	span := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+	span.SetKind(ptrace.SpanKindInternal)
+	span.Attributes().PutStr("gen_ai.tool.name", "search")
+	require.NoError(t, newTraces(t, cfg, nil).ConsumeTraces(context.Background(), td))
+	for _, f := range findingsOf(span.Attributes(), cfg.FindingsAttribute) {
+		assert.NotContains(t, f, RequiredNotPresent)
+	}
+
+	mp, err := NewFactory().CreateMetrics(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	md := pmetric.NewMetrics()
+	m := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+	m.SetName("gen_ai.client.token.usage")
+	m.SetUnit("{token}")
+	m.SetEmptyHistogram().DataPoints().AppendEmpty()
+	require.NoError(t, mp.ConsumeMetrics(context.Background(), md))
+	assert.Equal(t, []string{"deprecated:gen_ai.client.token.usage"}, findingsOf(m.Metadata(), cfg.FindingsAttribute))
 }

@@ -112,10 +112,18 @@ func build(groups []group) *Tables {
 	for i := range groups {
 		g := &groups[i]
 		req := required(g, byID, map[string]bool{})
+		dep := readDeprecation(g.Deprecated).set
+		if dep {
+			// A deprecated convention (the gen_ai ones moved out of the
+			// registry) is not enforced: it requires attributes that are
+			// deprecated too, so a record would be a violation with or
+			// without them. A deprecated metric is reported as such.
+			req = nil
+		}
 		switch {
 		case g.Type == "metric" && g.MetricName != "":
 			m := Metric{Name: g.MetricName, Unit: g.Unit, Instrument: g.Instrument,
-				Stability: orDevelopment(g.Stability), Deprecated: readDeprecation(g.Deprecated).set, Required: req}
+				Stability: orDevelopment(g.Stability), Deprecated: dep, Required: req}
 			// A metric name defined twice keeps its current definition.
 			if old, ok := metrics[m.Name]; !ok || old.Deprecated && !m.Deprecated {
 				metrics[m.Name] = m
