@@ -5,18 +5,23 @@ package semconvprocessor
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/otelhub/otelhub/processor/semconvprocessor/internal/metadata"
 )
@@ -168,4 +173,28 @@ func TestReviewDeprecatedConventionsRequireNothing(t *testing.T) {
 	m.SetEmptyHistogram().DataPoints().AppendEmpty()
 	require.NoError(t, mp.ConsumeMetrics(context.Background(), md))
 	assert.Equal(t, []string{"deprecated:gen_ai.client.token.usage"}, findingsOf(m.Metadata(), cfg.FindingsAttribute))
+}
+
+// configs/semconv.yaml says every span is checked against v1.43.0, but
+// `app` is a namespace of the model (app/registry.yaml:
+// app.screen.coordinate.x is an int; app/events.yaml: app.widget.click
+// requires app.widget.id), so allowing "app." as a custom prefix hides
+// real findings. The shipped settings must check the model's namespaces.
+func TestReviewShippedConfigChecksModelNamespaces(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "configs", "semconv.yaml"))
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, yaml.Unmarshal(raw, &doc))
+	cfg := createDefaultConfig().(*Config)
+	require.NoError(t, confmap.NewFromStringMap(doc["processors"].(map[string]any)["semconv"].(map[string]any)).Unmarshal(cfg))
+	a := spanAttrs(t, cfg, func(a pcommon.Map) { a.PutStr("app.screen.coordinate.x", "ten") })
+	assert.Equal(t, []string{"type_mismatch:app.screen.coordinate.x"}, findingsOf(a, cfg.FindingsAttribute))
+	for _, p := range cfg.AllowPrefixes {
+		for _, d := range builtin.Tables().Attributes {
+			if strings.HasPrefix(d.Name, p) {
+				t.Errorf("allow_prefixes %q hides the model's %s", p, d.Name)
+				break
+			}
+		}
+	}
 }
