@@ -244,7 +244,9 @@ func (c *checker) checkMap(m pcommon.Map, n *counts) {
 // apply counts each scratch finding and runs its action on m; annotate
 // only collects the entry (flush writes them).
 func (c *checker) apply(m pcommon.Map, n *counts) {
-	for _, p := range c.scratch {
+	// By index: a rename by fix appends the findings of the new name.
+	for i := 0; i < len(c.scratch); i++ {
+		p := c.scratch[i]
 		n.findings[p.kind]++
 		switch c.actions[p.kind] {
 		case ActionAnnotate:
@@ -298,6 +300,12 @@ func (c *checker) fix(m pcommon.Map, p pending) {
 		if v, ok := m.Get(p.key); ok {
 			v.CopyTo(m.PutEmpty(p.fix))
 			m.Remove(p.key)
+			// Check the value under its new name now, so a second pass
+			// finds nothing this one did not (a string where the
+			// successor is an int, a value outside its members).
+			if nv, ok := m.Get(p.fix); ok {
+				c.checkAttr(p.fix, nv)
+			}
 		}
 	}
 }

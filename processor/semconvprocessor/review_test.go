@@ -198,3 +198,22 @@ func TestReviewShippedConfigChecksModelNamespaces(t *testing.T) {
 		}
 	}
 }
+
+// A rename by fix is checked under its new name in the same pass, so a
+// second pass (agent then gateway) annotates nothing new: http.method
+// (renamed to http.request.method, http/deprecated/registry-deprecated.yaml)
+// with a value outside the members, http.status_code as a string (the
+// successor http.response.status_code is an int).
+func TestReviewFixedNamesCheckedInTheSamePass(t *testing.T) {
+	cfg := annotateConfig()
+	cfg.Actions = map[string]string{Deprecated: ActionFix}
+	p := newTraces(t, cfg, nil)
+	a := spanAttrsWith(t, p, func(a pcommon.Map) {
+		a.PutStr("http.method", "get")
+		a.PutStr("http.status_code", "200")
+	})
+	first := findingsOf(a, cfg.FindingsAttribute)
+	assert.Equal(t, []string{"type_mismatch:http.response.status_code", "undefined_enum_variant:http.request.method"}, first)
+	second := spanAttrsWith(t, p, func(n pcommon.Map) { a.CopyTo(n) })
+	assert.Equal(t, first, findingsOf(second, cfg.FindingsAttribute))
+}
