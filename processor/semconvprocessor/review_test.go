@@ -217,3 +217,53 @@ func TestReviewFixedNamesCheckedInTheSamePass(t *testing.T) {
 	second := spanAttrsWith(t, p, func(n pcommon.Map) { a.CopyTo(n) })
 	assert.Equal(t, first, findingsOf(second, cfg.FindingsAttribute))
 }
+
+// Every model name, as a plain key and as a template key, with values of
+// every type, through every action on logs and metrics: no panic, and the
+// findings attribute of an earlier pass (here of a wrong type) is
+// replaced, not appended to.
+func TestReviewEveryNameEveryActionNoPanic(t *testing.T) {
+	put := []func(pcommon.Map, string){
+		func(m pcommon.Map, k string) { m.PutStr(k, "\xff\xfe") },
+		func(m pcommon.Map, k string) { m.PutInt(k, -1) },
+		func(m pcommon.Map, k string) { m.PutDouble(k, 1e308) },
+		func(m pcommon.Map, k string) { m.PutBool(k, true) },
+		func(m pcommon.Map, k string) { m.PutEmptyBytes(k).FromRaw([]byte{0}) },
+		func(m pcommon.Map, k string) { m.PutEmptyMap(k).PutEmptySlice("x").AppendEmpty() },
+		func(m pcommon.Map, k string) { m.PutEmptySlice(k).AppendEmpty().SetInt(1) },
+		func(m pcommon.Map, k string) { m.PutEmpty(k) },
+	}
+	for _, action := range allActions {
+		cfg := createDefaultConfig().(*Config)
+		cfg.Action = action
+		cfg.MaxAnnotations = 3
+		cfg.MaxAnnotationKeyLength = 5
+		lp, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+		require.NoError(t, err)
+		mp, err := NewFactory().CreateMetrics(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+		require.NoError(t, err)
+		ld := plog.NewLogs()
+		lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+		lr.SetEventName("session.start")
+		md := pmetric.NewMetrics()
+		mt := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+		mt.SetName("http.server.request.duration")
+		sum := mt.SetEmptySum()
+		for i, a := range builtin.Tables().Attributes {
+			k := a.Name
+			if a.Template {
+				k += ".é\xff/x"
+			}
+			put[i%len(put)](lr.Attributes(), k)
+			put[(i+1)%len(put)](sum.DataPoints().AppendEmpty().Attributes(), k)
+		}
+		lr.Attributes().PutInt(cfg.FindingsAttribute, 7)
+		require.NoError(t, lp.ConsumeLogs(context.Background(), ld))
+		require.NoError(t, mp.ConsumeMetrics(context.Background(), md))
+		require.NoError(t, mp.ConsumeMetrics(context.Background(), md))
+		if action == ActionAnnotate {
+			assert.Len(t, findingsOf(lr.Attributes(), cfg.FindingsAttribute), 3)
+			assert.Len(t, findingsOf(mt.Metadata(), cfg.FindingsAttribute), 3)
+		}
+	}
+}
