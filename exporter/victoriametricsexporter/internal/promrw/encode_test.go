@@ -86,7 +86,8 @@ func TestGaugeAndCounterNamesLabelsValues(t *testing.T) {
 		got["__name__=system_memory_utilization_ratio,instance=i-1,job=shop/checkout,system_memory_state=used"])
 	assert.Equal(t, []prompb.Sample{{Value: 42, Timestamp: t0.Add(2 * time.Second).UnixMilli()}},
 		got["__name__=http_server_requests_total,http_response_status_code=200,instance=i-1,job=shop/checkout,ok=true"])
-	assert.Equal(t, []prompb.Sample{{Value: 1, Timestamp: t0.UnixMilli()}},
+	// target_info takes the resource's latest sample time, as in contrib.
+	assert.Equal(t, []prompb.Sample{{Value: 1, Timestamp: t0.Add(2 * time.Second).UnixMilli()}},
 		got["__name__=target_info,host_name=node-1,instance=i-1,job=shop/checkout"])
 	assert.Len(t, got, 3)
 }
@@ -271,22 +272,25 @@ func TestBadInputDoesNotPanic(t *testing.T) {
 
 func TestNaming(t *testing.T) {
 	for _, c := range []struct {
-		name, unit     string
-		counter, gauge bool
-		want           string
+		name, unit string
+		k          kind
+		want       string
 	}{
-		{"http.server.request.duration", "s", false, false, "http_server_request_duration_seconds"},
-		{"system.network.io", "By", true, false, "system_network_io_bytes_total"},
-		{"requests", "{request}", true, false, "requests_total"},
-		{"speed", "m/s", false, true, "speed_meters_per_second"},
-		{"cpu.utilization", "1", false, true, "cpu_utilization_ratio"},
-		{"2xx.count", "", true, false, "_2xx_count_total"},
-		{"already_total", "", true, false, "already_total"},
+		{"http.server.request.duration", "s", kindHistogram, "http_server_request_duration_seconds"},
+		{"system.network.io", "By", kindCounter, "system_network_io_bytes_total"},
+		{"requests", "{request}", kindCounter, "requests_total"},
+		{"speed", "m/s", kindGauge, "speed_meters_per_second"},
+		{"cpu.utilization", "1", kindGauge, "cpu_utilization_ratio"},
+		{"2xx.count", "", kindCounter, "_2xx_count_total"},
+		{"already_total", "", kindCounter, "already_total"},
 	} {
-		assert.Equal(t, c.want, metricName("", c.name, c.unit, c.counter, c.gauge, true), c.name)
+		assert.Equal(t, c.want, metricName("", c.name, c.unit, c.k, true), c.name)
 	}
-	assert.Equal(t, "http_route", sanitizeName("http.route", false))
-	assert.Equal(t, "a_b", sanitizeName("a..b", false))
+	// Label names as contrib makes them: one '_' per invalid character.
+	assert.Equal(t, "http_route", labelName("http.route"))
+	assert.Equal(t, "a__b", labelName("a..b"))
+	assert.Equal(t, "key_2xx", labelName("2xx"))
+	assert.Equal(t, "key__x", labelName("..x"), "no reserved __ names from attributes")
 }
 
 func TestShardSubsetMarshal(t *testing.T) {
