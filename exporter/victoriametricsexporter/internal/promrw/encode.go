@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -432,7 +433,7 @@ func (e *Encoder) metric(b *Batch, m pmetric.Metric) {
 		name := e.names.metric(o.Namespace, m.Name(), m.Unit(), kindGauge, o.AddMetricSuffixes)
 		dps := m.Gauge().DataPoints()
 		for i := 0; i < dps.Len(); i++ {
-			e.number(b, name, dps.At(i), false)
+			e.number(b, name, dps.At(i), false, false)
 		}
 	case pmetric.MetricTypeSum:
 		s := m.Sum()
@@ -444,7 +445,7 @@ func (e *Encoder) metric(b *Batch, m pmetric.Metric) {
 		delta := s.AggregationTemporality() == pmetric.AggregationTemporalityDelta
 		dps := s.DataPoints()
 		for i := 0; i < dps.Len(); i++ {
-			e.number(b, name, dps.At(i), delta)
+			e.number(b, name, dps.At(i), delta, k == kindCounter)
 		}
 	case pmetric.MetricTypeHistogram:
 		name := e.names.metric(o.Namespace, m.Name(), m.Unit(), kindHistogram, o.AddMetricSuffixes)
@@ -483,7 +484,9 @@ func (e *Encoder) tsMs(ts pcommon.Timestamp) int64 {
 	return int64(ts) / 1e6
 }
 
-func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delta bool) {
+// number writes a gauge or sum point. Exemplars go with counters only,
+// as OpenMetrics allows them (and contrib sends them).
+func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delta, counter bool) {
 	var v float64
 	if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
 		v = float64(dp.IntValue())
@@ -502,7 +505,7 @@ func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delt
 		v = staleNaN
 	}
 	s := e.emit(b, name, Label{}, v, e.tsMs(dp.Timestamp()))
-	if e.opts.Exemplars {
+	if e.opts.Exemplars && counter {
 		e.exemplars(b, s, dp.Exemplars(), math.Inf(1), math.Inf(-1))
 	}
 }
@@ -558,7 +561,14 @@ func (e *Encoder) histogram(b *Batch, name string, dp pmetric.HistogramDataPoint
 			e.exemplars(b, s, dp.Exemplars(), bounds.At(i), lo)
 		}
 	}
-	e.emit(b, bucketName, Label{Name: "le", Value: "+Inf"}, val(float64(count)), ts)
+	inf := e.emit(b, bucketName, Label{Name: "le", Value: "+Inf"}, val(float64(count)), ts)
+	if e.opts.Exemplars {
+		lo := math.Inf(-1)
+		if n := min(bounds.Len(), len(buckets)); n > 0 {
+			lo = bounds.At(n - 1)
+		}
+		e.exemplars(b, inf, dp.Exemplars(), math.Inf(1), lo)
+	}
 	if dp.HasSum() { // no sum: no _sum, delta or not
 		e.emit(b, sumName, Label{}, val(sum), ts)
 	}
@@ -662,26 +672,42 @@ func (e *Encoder) vmrange(b *Batch, name string, dp pmetric.ExponentialHistogram
 	}
 }
 
-// exemplars attaches the exemplars whose value lies in (lo, hi] to s.
+// exemplars attaches the exemplars whose value lies in (lo, hi] to s,
+// with their trace and span ids and, within OpenMetrics's 128-rune
+// budget for exemplar labels, their filtered attributes (as contrib).
 func (e *Encoder) exemplars(b *Batch, s *Series, xs pmetric.ExemplarSlice, hi, lo float64) {
 	s.xStart = int32(len(b.exemplars))
+	all := math.IsInf(hi, 1) && math.IsInf(lo, -1)
 	for i := 0; i < xs.Len(); i++ {
 		x := xs.At(i)
 		v := x.DoubleValue()
 		if x.ValueType() == pmetric.ExemplarValueTypeInt {
 			v = float64(x.IntValue())
 		}
-		if v > hi || v <= lo {
-			continue
+		if !all && !(v > lo && v <= hi) {
+			continue // also drops NaN, which belongs to no bucket
 		}
 		start := int32(len(b.labels))
+		runes := 0
 		if tid := x.TraceID(); !tid.IsEmpty() {
 			e.scratch = appendHex(e.scratch[:0], tid[:])
 			b.labels = append(b.labels, Label{Name: "trace_id", Value: b.str(e.scratch)})
+			runes += len("trace_id") + len(e.scratch)
 		}
 		if sid := x.SpanID(); !sid.IsEmpty() {
 			e.scratch = appendHex(e.scratch[:0], sid[:])
 			b.labels = append(b.labels, Label{Name: "span_id", Value: b.str(e.scratch)})
+			runes += len("span_id") + len(e.scratch)
+		}
+		ids := len(b.labels)
+		for k, av := range x.FilteredAttributes().All() {
+			l := Label{Name: e.names.label(k), Value: e.value(b, av)}
+			runes += utf8.RuneCountInString(k) + utf8.RuneCountInString(l.Value)
+			b.labels = append(b.labels, l)
+		}
+		if runes > maxExemplarRunes {
+			clear(b.labels[ids:])
+			b.labels = b.labels[:ids] // over budget: ids only
 		}
 		slices.SortFunc(b.labels[start:], func(a, c Label) int { return strings.Compare(a.Name, c.Name) })
 		b.exemplars = append(b.exemplars, exemplar{lStart: start, lEnd: int32(len(b.labels)), value: v, timestamp: e.tsMs(x.Timestamp())})
@@ -689,6 +715,9 @@ func (e *Encoder) exemplars(b *Batch, s *Series, xs pmetric.ExemplarSlice, hi, l
 	s.xEnd = int32(len(b.exemplars))
 	b.seriesSize(s)
 }
+
+// maxExemplarRunes is OpenMetrics's limit on an exemplar's label set.
+const maxExemplarRunes = 128
 
 func appendHex(dst, p []byte) []byte {
 	const digits = "0123456789abcdef"
