@@ -156,7 +156,9 @@ func num(v float64) string {
 
 var base = time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
 
-func at(s int) pcommon.Timestamp { return pcommon.NewTimestampFromTime(base.Add(time.Duration(s) * time.Second)) }
+func at(s int) pcommon.Timestamp {
+	return pcommon.NewTimestampFromTime(base.Add(time.Duration(s) * time.Second))
+}
 
 // newScope adds a resource with the service attributes and one scope.
 func newScope(md pmetric.Metrics, service string) (pcommon.Map, pmetric.ScopeMetrics) {
