@@ -462,3 +462,40 @@ func TestIntegrationPartialRejectionIsReported(t *testing.T) {
 	assert.Equal(t, int64(series), counterTotal(t, tel, "otelcol_exporter_send_failed_metric_points"),
 		"exporterhelper counts the request as failed, not as sent")
 }
+
+// At least once, exactly: when the server stores a request but its answer
+// is lost, the retry sends the same samples again, delta totals included,
+// and VictoriaMetrics stores both copies (it does not deduplicate unless
+// -dedup.minScrapeInterval is set).
+func TestIntegrationLostAnswerResendsTheSameValues(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	front, f := newFaultyFront(t, vm.URL, []string{"lost"})
+	f.rec = &recorder{}
+	cfg := deliveryConfig(front)
+	cfg.Shards = 1
+	exp := startMetrics(t, cfg)
+
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	md := pmetric.NewMetrics()
+	deltaMetrics(resourceMetrics(md, "delta"), start, 1, []int{0, 1})
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+
+	want := wantDelta(start, 0, 1)["__name__=dsum_total"]
+	twice := []sample{want[0], want[0], want[1], want[1]}
+	require.Eventually(t, func() bool {
+		for _, e := range export(t, vm, `dsum_total`) {
+			return len(e.Values) == len(twice)
+		}
+		return false
+	}, 30*time.Second, 50*time.Millisecond)
+	for k, e := range export(t, vm, `dsum_total`) {
+		var have []sample
+		for i := range e.Values {
+			have = append(have, sample{e.Timestamps[i], e.Values[i]})
+		}
+		assert.Equal(t, twice, have, k)
+	}
+	for k, ss := range f.rec.delivered("dsum_total") {
+		assert.Equal(t, twice, ss, k)
+	}
+}

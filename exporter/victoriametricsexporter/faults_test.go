@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"sync"
@@ -90,6 +91,12 @@ func (f *faultyFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "drop":
 		conn, _, err := w.(http.Hijacker).Hijack()
 		if err == nil {
+			conn.Close()
+		}
+	case "lost":
+		// The server stores the request, but its answer never comes back.
+		f.forward(httptest.NewRecorder(), r, tss)
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 			conn.Close()
 		}
 	case "400":
