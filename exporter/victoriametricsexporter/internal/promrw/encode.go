@@ -40,11 +40,12 @@ const (
 	DropNegativeBucket           // negative exp. histogram buckets in vmrange mode (the point is kept)
 	DropDeltaLate                // a late delta point, folded into the total
 	DropDeltaExpHistogram        // a delta exponential histogram: not accumulated yet, so not sent
+	DropDeltaNaN                 // a delta value (or histogram sum) that is NaN or infinite: not added to the total
 	dropReasons
 )
 
 // DropReasonNames names each drop reason for telemetry.
-var DropReasonNames = [dropReasons]string{"empty_metric_type", "delta_state_full", "negative_exponential_buckets", "delta_late", "delta_exponential_histogram"}
+var DropReasonNames = [dropReasons]string{"empty_metric_type", "delta_state_full", "negative_exponential_buckets", "delta_late", "delta_exponential_histogram", "delta_not_finite"}
 
 // Drops counts the points not sent as they came, by reason.
 type Drops [dropReasons]int
@@ -72,13 +73,16 @@ type Encoder struct {
 	base    []Label // all labels of the current data point, sorted
 	digest  *xxhash.Digest
 	scratch []byte
-	hist    histTotals
 	leCache map[float64]string
 	bounds  *boundCache
 	drops   Drops
 	now     int64
 	lastTs  int64  // latest sample time of the current resource, ms
 	key     uint64 // identity of the current data point
+	seed    uint64 // identity of the current resource (all attributes) and scope
+	// pending holds the delta totals of this batch's streams until Settle.
+	pending map[uint64]*pending
+	spare   []*pending
 	// groups maps a series' identity to its index in the batch, so that
 	// the points of one series share one TimeSeries and its labels.
 	groups map[uint64]int32
@@ -94,7 +98,7 @@ type attrLabel struct {
 func NewEncoder(o Options, deltas *DeltaState) *Encoder {
 	e := &Encoder{opts: o, deltas: deltas, names: newNameCache(100_000), resAttrs: map[string]bool{},
 		resKeys: map[string]bool{}, leCache: map[float64]string{}, bounds: newBoundCache(),
-		digest: xxhash.New(), groups: map[uint64]int32{}}
+		digest: xxhash.New(), groups: map[uint64]int32{}, pending: map[uint64]*pending{}}
 	for k, v := range o.ExtraLabels {
 		e.extra = append(e.extra, Label{Name: e.names.label(k), Value: v})
 	}
@@ -108,8 +112,11 @@ func NewEncoder(o Options, deltas *DeltaState) *Encoder {
 	return e
 }
 
-// Encode appends the series of md to b and returns what it dropped.
+// Encode appends the series of md to b and returns what it dropped. The
+// delta totals it computes are kept only when Settle says they arrived; a
+// batch not settled is forgotten by the next Encode.
 func (e *Encoder) Encode(md pmetric.Metrics, b *Batch, now time.Time) Drops {
+	e.Settle(retryAll)
 	e.drops = Drops{}
 	e.now = now.UnixNano()
 	clear(e.groups)
@@ -118,10 +125,15 @@ func (e *Encoder) Encode(md pmetric.Metrics, b *Batch, now time.Time) Drops {
 		rm := rms.At(i)
 		e.resourceLabels(b, rm.Resource())
 		e.lastTs = 0
+		// Streams whose labels are the same are still told apart by the
+		// resource's other attributes and the scope (delta state).
+		resID := e.identity(0, rm.Resource().Attributes(), "", "")
 		sms := rm.ScopeMetrics()
 		for j := 0; j < sms.Len(); j++ {
 			sm := sms.At(j)
-			e.scopeLabels(b, sm.Scope())
+			sc := sm.Scope()
+			e.seed = e.identity(resID, sc.Attributes(), sc.Name(), sc.Version())
+			e.scopeLabels(b, sc)
 			ms := sm.Metrics()
 			for k := 0; k < ms.Len(); k++ {
 				e.metric(b, ms.At(k))
@@ -189,6 +201,43 @@ func (e *Encoder) scopeLabels(b *Batch, s pcommon.InstrumentationScope) {
 		e.over = append(e.over, Label{Name: e.names.label(string(e.scratch)), Value: e.value(b, v)})
 	}
 	sortLabels(e.over)
+}
+
+func retryAll(uint64) bool { return true }
+
+// Settle ends the batch last encoded: the delta totals of every stream
+// whose data point key retry does not report (all, when retry is nil) are
+// stored; the others are dropped, so that the points going back for a
+// retry are encoded again from the same totals, to the same values.
+func (e *Encoder) Settle(retry func(key uint64) bool) {
+	if len(e.pending) == 0 {
+		return
+	}
+	e.deltas.settle(e.pending, retry, e.now)
+	for _, p := range e.pending {
+		e.spare = append(e.spare, p)
+	}
+	clear(e.pending)
+}
+
+// identity hashes a seed, two strings and every attribute of m, in any
+// order: it tells apart streams whose labels may be the same (resources
+// that differ in attributes that are not labels, scopes).
+func (e *Encoder) identity(seed uint64, m pcommon.Map, a, b string) uint64 {
+	var attrs uint64
+	for k, v := range m.All() {
+		attrs += xxhash.Sum64String(k) ^ (xxhash.Sum64String(v.AsString()) * 0x9e3779b97f4a7c15)
+	}
+	d := e.digest
+	d.Reset()
+	var buf [16]byte
+	binary.LittleEndian.PutUint64(buf[:8], seed)
+	binary.LittleEndian.PutUint64(buf[8:], attrs)
+	_, _ = d.Write(buf[:])
+	_, _ = d.WriteString(a)
+	_, _ = d.WriteString("\xff")
+	_, _ = d.WriteString(b)
+	return d.Sum64()
 }
 
 // hashLabels hashes a seed, a name and labels: the identity of a series.
@@ -296,7 +345,7 @@ func (e *Encoder) pointLabels(b *Batch, name string, attrs pcommon.Map) {
 	sortAttrs(e.pts)
 	e.attrs = joinAttrs(b, e.attrs[:0], e.pts, e.resSel)
 	e.layer(e.over)
-	e.key = e.hashLabels(0, name, e.base)
+	e.key = e.hashLabels(e.seed, name, e.base)
 	b.PointKeys = append(b.PointKeys, e.key)
 }
 
@@ -460,7 +509,11 @@ func (e *Encoder) metric(b *Batch, m pmetric.Metric) {
 		dps := m.ExponentialHistogram().DataPoints()
 		if m.ExponentialHistogram().AggregationTemporality() == pmetric.AggregationTemporalityDelta {
 			// Sending deltas as cumulative counts would be wrong data.
+			// Each point still leaves a key, which no series carries.
 			e.drops[DropDeltaExpHistogram] += dps.Len()
+			for range dps.Len() {
+				b.PointKeys = append(b.PointKeys, 0)
+			}
 			return
 		}
 		for i := 0; i < dps.Len(); i++ {
@@ -495,11 +548,17 @@ func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delt
 	}
 	e.pointLabels(b, name, dp.Attributes())
 	if delta && !dp.Flags().NoRecordedValue() {
-		total, _, r := e.deltas.sum(e.key, int64(dp.StartTimestamp()), int64(dp.Timestamp()), v, e.now)
-		if !e.accepted(r) {
+		t := e.stream(dp.StartTimestamp(), dp.Timestamp())
+		if t == nil {
 			return
 		}
-		v = total
+		if !finite(v) {
+			// The interval is covered, its value unknown: the total stays.
+			e.drops[DropDeltaNaN]++
+			return
+		}
+		t.sum += v
+		v = t.sum
 	}
 	if dp.Flags().NoRecordedValue() {
 		v = staleNaN
@@ -510,17 +569,47 @@ func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delt
 	}
 }
 
-// accepted counts a delta result and reports whether to emit.
-func (e *Encoder) accepted(r deltaResult) bool {
-	switch r {
-	case deltaFull:
-		e.drops[DropDeltaStateFull]++
-		return false
-	case deltaLate:
-		e.drops[DropDeltaLate]++
-		return false
+// pendingFor returns this batch's totals of the current stream, loaded
+// from the state on first use; nil (counted) when the state is full.
+func (e *Encoder) pendingFor() *totals {
+	if p := e.pending[e.key]; p != nil {
+		return &p.totals
 	}
-	return true
+	var p *pending
+	if n := len(e.spare); n > 0 {
+		p, e.spare = e.spare[n-1], e.spare[:n-1]
+	} else {
+		p = &pending{}
+	}
+	if !e.deltas.load(e.key, e.now, p) {
+		e.spare = append(e.spare, p)
+		e.drops[DropDeltaStateFull]++
+		return nil
+	}
+	e.pending[e.key] = p
+	return &p.totals
+}
+
+// stream returns the current stream's totals, advanced to a point covering
+// (start, ts]; nil (counted) when the point is late or the state is full.
+func (e *Encoder) stream(start, ts pcommon.Timestamp) *totals {
+	t := e.pendingFor()
+	if t == nil {
+		return nil
+	}
+	return e.advance(t, start, ts)
+}
+
+func (e *Encoder) advance(t *totals, start, ts pcommon.Timestamp) *totals {
+	end := int64(ts)
+	if end == 0 {
+		end = e.now
+	}
+	if t.advance(int64(start), end) == deltaLate {
+		e.drops[DropDeltaLate]++
+		return nil
+	}
+	return t
 }
 
 func (e *Encoder) le(b *Batch, bound float64) string {
@@ -539,11 +628,26 @@ func (e *Encoder) histogram(b *Batch, name string, dp pmetric.HistogramDataPoint
 	count, sum := dp.Count(), dp.Sum()
 	buckets := dp.BucketCounts().AsRaw()
 	if delta && !dp.Flags().NoRecordedValue() {
-		r := e.deltas.histogram(e.key, int64(dp.StartTimestamp()), int64(dp.Timestamp()), count, sum, buckets, e.now, &e.hist)
-		if !e.accepted(r) {
+		t := e.pendingFor()
+		if t == nil {
 			return
 		}
-		count, sum, buckets = e.hist.count, e.hist.sum, e.hist.buckets
+		if !t.sameLayout(dp.ExplicitBounds(), len(buckets)) {
+			t.setLayout(dp.ExplicitBounds(), len(buckets)) // a new layout starts the stream again
+		}
+		if e.advance(t, dp.StartTimestamp(), dp.Timestamp()) == nil {
+			return
+		}
+		t.count += count
+		for i, c := range buckets {
+			t.buckets[i] += c
+		}
+		if finite(sum) {
+			t.sum += sum
+		} else {
+			e.drops[DropDeltaNaN]++
+		}
+		count, sum, buckets = t.count, t.sum, t.buckets
 	}
 	ts := e.tsMs(dp.Timestamp())
 	val := staleIf(dp.Flags().NoRecordedValue())
