@@ -77,7 +77,9 @@ type Encoder struct {
 	bounds  *boundCache
 	drops   Drops
 	now     int64
-	lastTs  int64  // latest sample time of the current resource, ms
+	lastTs  int64 // latest sample time of the current resource, ms
+	xNext   bool  // the sample being emitted brings exemplars
+	counts  []uint64
 	key     uint64 // identity of the current data point
 	seed    uint64 // identity of the current resource (all attributes) and scope
 	// pending holds the delta totals of this batch's streams until Settle.
@@ -439,15 +441,15 @@ func (e *Encoder) emit(b *Batch, name string, extra Label, v float64, tsMs int64
 	if tsMs > e.lastTs {
 		e.lastTs = tsMs
 	}
-	if !e.opts.Exemplars {
-		// A series met before in this batch takes one more sample.
-		g := e.key ^ xxhash.Sum64String(name) ^ (xxhash.Sum64String(extra.Value) * 31)
-		if i, ok := e.groups[g]; ok {
-			b.addSample(i, v, tsMs)
-			return &b.Series[i]
-		}
-		e.groups[g] = int32(len(b.Series))
+	// A series met before in this batch takes one more sample, unless
+	// this sample brings exemplars and the series' exemplars can no longer
+	// grow (another series' came after them).
+	g := e.key ^ xxhash.Sum64String(name) ^ (xxhash.Sum64String(extra.Value) * 31)
+	if i, ok := e.groups[g]; ok && (!e.xNext || b.exemplarsAtEnd(i)) {
+		b.addSample(i, v, tsMs)
+		return &b.Series[i]
 	}
+	e.groups[g] = int32(len(b.Series))
 	start := int32(len(b.labels))
 	specials := [2]Label{{Name: "__name__", Value: name}, extra}
 	ns := 1
@@ -563,9 +565,10 @@ func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delt
 	if dp.Flags().NoRecordedValue() {
 		v = staleNaN
 	}
-	s := e.emit(b, name, Label{}, v, e.tsMs(dp.Timestamp()))
-	if e.opts.Exemplars && counter {
-		e.exemplars(b, s, dp.Exemplars(), math.Inf(1), math.Inf(-1))
+	if counter {
+		e.emitX(b, name, Label{}, v, e.tsMs(dp.Timestamp()), dp.Exemplars(), math.Inf(-1), math.Inf(1))
+	} else {
+		e.emit(b, name, Label{}, v, e.tsMs(dp.Timestamp()))
 	}
 }
 
@@ -626,7 +629,11 @@ func (e *Encoder) le(b *Batch, bound float64) string {
 func (e *Encoder) histogram(b *Batch, name string, dp pmetric.HistogramDataPoint, delta bool) {
 	e.pointLabels(b, name, dp.Attributes())
 	count, sum := dp.Count(), dp.Sum()
-	buckets := dp.BucketCounts().AsRaw()
+	e.counts = e.counts[:0] // copied into a reused slice: AsRaw would allocate per point
+	for _, c := range dp.BucketCounts().All() {
+		e.counts = append(e.counts, c)
+	}
+	buckets := e.counts
 	if delta && !dp.Flags().NoRecordedValue() {
 		t := e.pendingFor()
 		if t == nil {
@@ -654,25 +661,14 @@ func (e *Encoder) histogram(b *Batch, name string, dp pmetric.HistogramDataPoint
 	bucketName, sumName, countName := e.suffixed(name)
 	bounds := dp.ExplicitBounds()
 	var cum uint64
+	lo := math.Inf(-1)
 	for i := 0; i < bounds.Len() && i < len(buckets); i++ {
 		cum += buckets[i]
-		s := e.emit(b, bucketName, Label{Name: "le", Value: e.le(b, bounds.At(i))}, val(float64(cum)), ts)
-		if e.opts.Exemplars {
-			lo := math.Inf(-1)
-			if i > 0 {
-				lo = bounds.At(i - 1)
-			}
-			e.exemplars(b, s, dp.Exemplars(), bounds.At(i), lo)
-		}
+		hi := bounds.At(i)
+		e.emitX(b, bucketName, Label{Name: "le", Value: e.le(b, hi)}, val(float64(cum)), ts, dp.Exemplars(), lo, hi)
+		lo = hi
 	}
-	inf := e.emit(b, bucketName, Label{Name: "le", Value: "+Inf"}, val(float64(count)), ts)
-	if e.opts.Exemplars {
-		lo := math.Inf(-1)
-		if n := min(bounds.Len(), len(buckets)); n > 0 {
-			lo = bounds.At(n - 1)
-		}
-		e.exemplars(b, inf, dp.Exemplars(), math.Inf(1), lo)
-	}
+	e.emitX(b, bucketName, Label{Name: "le", Value: "+Inf"}, val(float64(count)), ts, dp.Exemplars(), lo, math.Inf(1))
 	if dp.HasSum() { // no sum: no _sum, delta or not
 		e.emit(b, sumName, Label{}, val(sum), ts)
 	}
@@ -776,20 +772,51 @@ func (e *Encoder) vmrange(b *Batch, name string, dp pmetric.ExponentialHistogram
 	}
 }
 
+// emitX emits a sample with the exemplars whose value lies in (lo, hi].
+func (e *Encoder) emitX(b *Batch, name string, extra Label, v float64, tsMs int64, xs pmetric.ExemplarSlice, lo, hi float64) {
+	e.xNext = e.opts.Exemplars && anyIn(xs, lo, hi)
+	s := e.emit(b, name, extra, v, tsMs)
+	if e.xNext {
+		e.exemplars(b, s, xs, hi, lo)
+		e.xNext = false
+	}
+}
+
+// exemplarValue is an exemplar's value as a float.
+func exemplarValue(x pmetric.Exemplar) float64 {
+	if x.ValueType() == pmetric.ExemplarValueTypeInt {
+		return float64(x.IntValue())
+	}
+	return x.DoubleValue()
+}
+
+// inRange reports whether v belongs to (lo, hi]; with no bounds at all
+// (a counter) every exemplar does.
+func inRange(v, lo, hi float64) bool {
+	return (math.IsInf(hi, 1) && math.IsInf(lo, -1)) || (v > lo && v <= hi) // NaN belongs to no bucket
+}
+
+func anyIn(xs pmetric.ExemplarSlice, lo, hi float64) bool {
+	for i := 0; i < xs.Len(); i++ {
+		if inRange(exemplarValue(xs.At(i)), lo, hi) {
+			return true
+		}
+	}
+	return false
+}
+
 // exemplars attaches the exemplars whose value lies in (lo, hi] to s,
 // with their trace and span ids and, within OpenMetrics's 128-rune
 // budget for exemplar labels, their filtered attributes (as contrib).
 func (e *Encoder) exemplars(b *Batch, s *Series, xs pmetric.ExemplarSlice, hi, lo float64) {
-	s.xStart = int32(len(b.exemplars))
-	all := math.IsInf(hi, 1) && math.IsInf(lo, -1)
+	if s.xStart == s.xEnd {
+		s.xStart = int32(len(b.exemplars)) // else they follow the series' last ones (exemplarsAtEnd)
+	}
 	for i := 0; i < xs.Len(); i++ {
 		x := xs.At(i)
-		v := x.DoubleValue()
-		if x.ValueType() == pmetric.ExemplarValueTypeInt {
-			v = float64(x.IntValue())
-		}
-		if !all && !(v > lo && v <= hi) {
-			continue // also drops NaN, which belongs to no bucket
+		v := exemplarValue(x)
+		if !inRange(v, lo, hi) {
+			continue
 		}
 		start := int32(len(b.labels))
 		runes := 0

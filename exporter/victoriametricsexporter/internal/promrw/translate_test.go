@@ -441,3 +441,59 @@ func TestDoubleAttributeMatchesAsString(t *testing.T) {
 }
 
 func formatF(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// With exemplars on, the points of a series still share one TimeSeries,
+// each exemplar with its own bucket; a bucket whose exemplars cannot grow
+// in place (another series' came after them) starts a second TimeSeries.
+func TestExemplarsKeepSeriesGrouped(t *testing.T) {
+	md := pmetric.NewMetrics()
+	ms := newResource(md)
+	c := ms.AppendEmpty()
+	c.SetName("jobs")
+	sum := c.SetEmptySum()
+	sum.SetIsMonotonic(true)
+	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	for i := range 3 {
+		dp := sum.DataPoints().AppendEmpty()
+		dp.SetTimestamp(ts(time.Duration(i) * time.Second))
+		dp.SetIntValue(int64(i))
+		x := dp.Exemplars().AppendEmpty()
+		x.SetIntValue(int64(10 + i))
+	}
+	h := ms.AppendEmpty()
+	h.SetName("lat")
+	hdps := h.SetEmptyHistogram().DataPoints()
+	for i := range 2 {
+		dp := hdps.AppendEmpty()
+		dp.SetTimestamp(ts(time.Duration(i) * time.Second))
+		dp.ExplicitBounds().FromRaw([]float64{1})
+		dp.BucketCounts().FromRaw([]uint64{1, 1})
+		dp.SetCount(2)
+		dp.Exemplars().AppendEmpty().SetDoubleValue(0.5)
+		dp.Exemplars().AppendEmpty().SetDoubleValue(5)
+	}
+	ss := encodeSeries(t, Options{Exemplars: true, AddMetricSuffixes: true, TargetInfo: true}, md)
+	perSeries := map[string][2]int{}
+	for _, s := range ss {
+		m := labelMap(t, s.Labels)
+		k := m["__name__"] + m["le"]
+		n := perSeries[k]
+		perSeries[k] = [2]int{n[0] + len(s.Samples), n[1] + len(s.Exemplars)}
+		for _, x := range s.Exemplars {
+			switch k {
+			case "lat_bucket1":
+				assert.Equal(t, 0.5, x.Value)
+			case "lat_bucket+Inf":
+				assert.Equal(t, 5.0, x.Value)
+			}
+		}
+	}
+	assert.Equal(t, map[string][2]int{"jobs_total": {3, 3}, "lat_bucket1": {2, 2}, "lat_bucket+Inf": {2, 2}, "lat_count": {2, 0}, "target_info": {1, 0}}, perSeries)
+	jobs := 0
+	for _, s := range ss {
+		if labelMap(t, s.Labels)["__name__"] == "jobs_total" {
+			jobs++
+		}
+	}
+	assert.Equal(t, 1, jobs, "one TimeSeries for the counter")
+}
