@@ -497,3 +497,27 @@ func TestExemplarsKeepSeriesGrouped(t *testing.T) {
 	}
 	assert.Equal(t, 1, jobs, "one TimeSeries for the counter")
 }
+
+// Input contrib drops (an exponential histogram without a sum, an empty
+// attribute key, a name with nothing valid in it) keeps its point here.
+func TestOddInputKeepsItsPoint(t *testing.T) {
+	md := pmetric.NewMetrics()
+	ms := newResource(md)
+	e := ms.AppendEmpty()
+	e.SetName("sizes")
+	eh := e.SetEmptyExponentialHistogram()
+	eh.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	edp := eh.DataPoints().AppendEmpty()
+	edp.Positive().BucketCounts().FromRaw([]uint64{2})
+	edp.SetCount(2)
+	g := ms.AppendEmpty()
+	g.SetName("...")
+	dp := g.SetEmptyGauge().DataPoints().AppendEmpty()
+	dp.SetIntValue(1)
+	dp.Attributes().PutStr("", "empty key")
+	ss := encodeSeries(t, Options{AddMetricSuffixes: true}, md)
+	assert.Equal(t, []string{"_", "sizes_bucket", "sizes_bucket", "sizes_bucket", "sizes_count"}, names(ss))
+	ls, _ := byName(t, ss, "_")
+	require.Len(t, ls, 1)
+	assert.Equal(t, "empty key", ls[0]["_"])
+}
