@@ -43,7 +43,8 @@ type Config struct {
 	// ExponentialHistograms is "buckets" (classic le buckets) or "vmrange"
 	// (VictoriaMetrics histogram buckets).
 	ExponentialHistograms string `mapstructure:"exponential_histograms"`
-	// SendExemplars includes exemplars with sums and histogram buckets.
+	// SendExemplars includes exemplars with monotonic sums and histogram
+	// buckets.
 	SendExemplars bool `mapstructure:"send_exemplars"`
 	// RemoteWriteCompression is "snappy" (the protocol's default) or "zstd".
 	RemoteWriteCompression string `mapstructure:"remote_write_compression"`
