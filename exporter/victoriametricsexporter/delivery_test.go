@@ -43,12 +43,11 @@ type sample struct {
 
 // recorder decodes remote write bodies and keeps their samples by series.
 type recorder struct {
-	mu   sync.Mutex
-	got  map[string][]sample
-	errs []error
+	mu  sync.Mutex
+	got map[string][]sample
 }
 
-// series decodes a snappy remote write body; nil when it is not one.
+// decodeWrite decodes a snappy remote write body with prompb.
 func decodeWrite(body []byte) ([]prompb.TimeSeries, error) {
 	raw, err := snappy.Decode(nil, body)
 	if err != nil {
