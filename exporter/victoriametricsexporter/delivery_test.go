@@ -43,12 +43,11 @@ type sample struct {
 
 // recorder decodes remote write bodies and keeps their samples by series.
 type recorder struct {
-	mu   sync.Mutex
-	got  map[string][]sample
-	errs []error
+	mu  sync.Mutex
+	got map[string][]sample
 }
 
-// series decodes a snappy remote write body; nil when it is not one.
+// decodeWrite decodes a snappy remote write body with prompb.
 func decodeWrite(body []byte) ([]prompb.TimeSeries, error) {
 	raw, err := snappy.Decode(nil, body)
 	if err != nil {
@@ -498,4 +497,50 @@ func TestIntegrationLostAnswerResendsTheSameValues(t *testing.T) {
 	for k, ss := range f.rec.delivered("dsum_total") {
 		assert.Equal(t, twice, ss, k)
 	}
+}
+
+// In one push, one shard is refused (400), one fails (503) and two arrive.
+// The retry carries exactly the failed shard's series: not the refused
+// ones, not the delivered ones.
+func TestRetryCarriesOnlyTheFailedShard(t *testing.T) {
+	var mu sync.Mutex
+	var bodies [][]prompb.TimeSeries
+	answers := []int{http.StatusBadRequest, http.StatusServiceUnavailable}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tss, err := decodeWrite(readBody(r))
+		require.NoError(t, err)
+		mu.Lock()
+		n := len(bodies)
+		bodies = append(bodies, tss)
+		mu.Unlock()
+		if n < len(answers) {
+			w.WriteHeader(answers[n])
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	cfg := deliveryConfig("http://" + listen(t, srv))
+	cfg.QueueConfig.Get().WaitForResult = true
+	exp := startMetrics(t, cfg)
+
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(40, time.Now(), 1)))
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, bodies, 5, "four shards, then the retry of one")
+	keys := func(tss []prompb.TimeSeries) []string {
+		var out []string
+		for _, s := range tss {
+			out = append(out, labelKey(s.Labels))
+		}
+		sort.Strings(out)
+		return out
+	}
+	assert.Equal(t, keys(bodies[1]), keys(bodies[4]), "the retry is the 503'd shard")
+	seen := map[string]int{}
+	for _, b := range bodies {
+		for _, k := range keys(b) {
+			seen[k]++
+		}
+	}
+	assert.Len(t, seen, 40)
 }
