@@ -405,8 +405,9 @@ func TestIntegration413OversizePointDropsOnlyItself(t *testing.T) {
 	}
 }
 
-// Item 4: with exemplars on, the two points of a series in one batch are
-// separate TimeSeries far apart in the request. A 413 split must keep a
+// Item 4: with exemplars on, the two points of a counter series in one
+// batch, each with an exemplar, are separate TimeSeries far apart in the
+// request (the first one's exemplars cannot grow in place). A 413 split must keep a
 // series' points on one side, so that a 503 on one side never makes the
 // retry send again what the other side delivered.
 func TestIntegration413SplitNeverResendsDelivered(t *testing.T) {
@@ -417,13 +418,25 @@ func TestIntegration413SplitNeverResendsDelivered(t *testing.T) {
 	cfg := deliveryConfig(front)
 	cfg.Shards = 1
 	cfg.SendExemplars = true
+	cfg.AddMetricSuffixes = false // the counter keeps the name fault_test
 	exp := startMetrics(t, cfg)
 
 	const series = 30
 	ts := time.Now().Add(-time.Hour).Truncate(time.Second)
 	md := batchAt(series, ts, 1)
 	later := batchAt(series, ts.Add(time.Second), 2).ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints()
-	later.MoveAndAppendTo(md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints())
+	m := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0)
+	later.MoveAndAppendTo(m.Gauge().DataPoints())
+	gauge := m.Gauge().DataPoints()
+	counter := pmetric.NewNumberDataPointSlice()
+	gauge.MoveAndAppendTo(counter)
+	sum := m.SetEmptySum()
+	sum.SetIsMonotonic(true)
+	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	counter.MoveAndAppendTo(sum.DataPoints())
+	for _, dp := range sum.DataPoints().All() {
+		dp.Exemplars().AppendEmpty().SetDoubleValue(dp.DoubleValue())
+	}
 	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
 
 	waitForSamples(t, vm, series, 2*series)
