@@ -168,7 +168,7 @@ func (e *Encoder) resourceLabels(b *Batch, r pcommon.Resource) {
 		}
 		e.ident = append(e.ident, Label{Name: "job", Value: job})
 	}
-	if id, ok := attrs.Get("service.instance.id"); ok {
+	if id, ok := attrs.Get("service.instance.id"); ok && id.AsString() != "" {
 		e.ident = append(e.ident, Label{Name: "instance", Value: id.AsString()})
 	}
 	sortLabels(e.ident)
