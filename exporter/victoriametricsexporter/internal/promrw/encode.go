@@ -63,25 +63,27 @@ type Encoder struct {
 	// Labels come in layers; a higher one wins on a name both have:
 	// extra_labels < attributes (point's and resource's copied ones) <
 	// job, instance and the scope's labels < __name__ and le/quantile/vmrange.
-	resSel  []attrLabel     // resource attributes copied to labels, sorted
-	resKeys map[string]bool // their keys: they win over point attributes
-	ident   []Label         // job and instance, sorted
-	over    []Label         // ident and the current scope's labels, sorted
-	pts     []attrLabel     // attributes of the current data point
-	attrs   []Label         // the attribute layer, collisions joined
-	tmp     []Label
-	base    []Label // all labels of the current data point, sorted
-	digest  *xxhash.Digest
-	scratch []byte
-	leCache map[float64]string
-	bounds  *boundCache
-	drops   Drops
-	now     int64
-	lastTs  int64 // latest sample time of the current resource, ms
-	xNext   bool  // the sample being emitted brings exemplars
-	counts  []uint64
-	key     uint64 // identity of the current data point
-	seed    uint64 // identity of the current resource (all attributes) and scope
+	resSel    []attrLabel     // resource attributes copied to labels, sorted
+	resKeys   map[string]bool // their keys: they win over point attributes
+	ident     []Label         // job and instance, sorted
+	over      []Label         // ident and the current scope's labels, sorted
+	pts       []attrLabel     // attributes of the current data point
+	attrs     []Label         // the attribute layer, collisions joined
+	tmp       []Label
+	base      []Label // all labels of the current data point, sorted
+	digest    *xxhash.Digest
+	scratch   []byte
+	leCache   map[float64]string
+	bounds    *boundCache
+	drops     Drops
+	now       int64
+	lastTs    int64 // latest sample time of the current resource, ms
+	xNext     bool  // the sample being emitted brings exemplars
+	counts    []uint64
+	key       uint64 // identity of the current data point
+	seed      uint64 // identity of the current resource (all attributes) and scope
+	scopeKey  uint64 // seed and the labels of the current resource and scope
+	baseReady bool   // base holds the current data point's labels
 	// pending holds the delta totals of this batch's streams until Settle.
 	pending map[uint64]*pending
 	spare   []*pending
@@ -203,6 +205,11 @@ func (e *Encoder) scopeLabels(b *Batch, s pcommon.InstrumentationScope) {
 		e.over = append(e.over, Label{Name: e.names.label(string(e.scratch)), Value: e.value(b, v)})
 	}
 	sortLabels(e.over)
+	e.tmp = e.tmp[:0]
+	for _, a := range e.resSel {
+		e.tmp = append(e.tmp, Label{Name: a.key, Value: a.value})
+	}
+	e.scopeKey = e.hashLabels(e.hashLabels(e.seed, "", e.over), "", e.tmp)
 }
 
 func retryAll(uint64) bool { return true }
@@ -243,20 +250,30 @@ func (e *Encoder) identity(seed uint64, m pcommon.Map, a, b string) uint64 {
 }
 
 // hashLabels hashes a seed, a name and labels: the identity of a series.
+// The parts are laid out in one buffer and hashed at once, which is much
+// cheaper than one digest write per string.
 func (e *Encoder) hashLabels(seed uint64, name string, ls []Label) uint64 {
-	d := e.digest
-	d.Reset()
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], seed)
-	_, _ = d.Write(b[:])
-	_, _ = d.WriteString(name)
+	buf := binary.LittleEndian.AppendUint64(e.scratch[:0], seed)
+	buf = append(buf, name...)
 	for _, l := range ls {
-		_, _ = d.WriteString("\xff")
-		_, _ = d.WriteString(l.Name)
-		_, _ = d.WriteString("\xfe")
-		_, _ = d.WriteString(l.Value)
+		buf = append(append(append(append(buf, 0xff), l.Name...), 0xfe), l.Value...)
 	}
-	return d.Sum64()
+	e.scratch = buf
+	return xxhash.Sum64(buf)
+}
+
+// pointKey is the identity of a data point: its resource and scope (the
+// seed, and the labels they give, hashed once per scope in scopeKey), its
+// metric name and its own attributes. Equal inputs give equal labels, so
+// equal keys mean one series.
+func (e *Encoder) pointKey(name string) uint64 {
+	buf := binary.LittleEndian.AppendUint64(e.scratch[:0], e.scopeKey)
+	buf = append(buf, name...)
+	for _, a := range e.pts {
+		buf = append(append(append(append(buf, 0xff), a.key...), 0xfe), a.value...)
+	}
+	e.scratch = buf
+	return xxhash.Sum64(buf)
 }
 
 // identifying resource attributes go to job/instance, not to target_info.
@@ -283,6 +300,7 @@ func (e *Encoder) targetInfo(b *Batch, r pcommon.Resource) {
 	sortAttrs(e.pts)
 	e.attrs = joinAttrs(b, e.attrs[:0], e.pts, nil)
 	e.layer(e.ident)
+	e.baseReady = true
 	name := "target_info"
 	if e.opts.Namespace != "" {
 		name = e.names.metric(e.opts.Namespace, "target_info", "", kindGauge, false)
@@ -345,14 +363,25 @@ func (e *Encoder) pointLabels(b *Batch, name string, attrs pcommon.Map) {
 		e.pts = append(e.pts, attrLabel{key: k, name: e.names.label(k), value: e.value(b, v)})
 	}
 	sortAttrs(e.pts)
+	e.baseReady = false // built in emit, only when a new series needs it
+	e.key = e.pointKey(name)
+	b.PointKeys = append(b.PointKeys, e.key)
+}
+
+// buildBase sets e.base for the current data point: its attributes joined
+// with the resource's copied ones, under the resource's and scope's labels.
+func (e *Encoder) buildBase(b *Batch) {
 	e.attrs = joinAttrs(b, e.attrs[:0], e.pts, e.resSel)
 	e.layer(e.over)
-	e.key = e.hashLabels(e.seed, name, e.base)
-	b.PointKeys = append(b.PointKeys, e.key)
+	e.baseReady = true
 }
 
 // layer sets e.base to extra_labels under e.attrs under top.
 func (e *Encoder) layer(top []Label) {
+	if len(e.extra) == 0 {
+		e.base = overlay(e.base[:0], e.attrs, top)
+		return
+	}
 	e.tmp = overlay(e.tmp[:0], e.attrs, top)
 	e.base = overlay(e.base[:0], e.extra, e.tmp)
 }
@@ -450,6 +479,9 @@ func (e *Encoder) emit(b *Batch, name string, extra Label, v float64, tsMs int64
 		return &b.Series[i]
 	}
 	e.groups[g] = int32(len(b.Series))
+	if !e.baseReady {
+		e.buildBase(b)
+	}
 	start := int32(len(b.labels))
 	specials := [2]Label{{Name: "__name__", Value: name}, extra}
 	ns := 1
