@@ -414,7 +414,7 @@ func TestValueFormatting(t *testing.T) {
 // The label value of a double attribute matches pcommon's AsString for
 // awkward values too.
 func TestDoubleAttributeMatchesAsString(t *testing.T) {
-	vals := []float64{0, -0.0, 1, -1.5, 1e20, 1e21, 123456789.125, 1e-6, 1e-7, 5e-324, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	vals := []float64{0, math.Copysign(0, -1), 1, -1.5, 1e20, 1e21, 123456789.125, 1e-6, 1e-7, 5e-324, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
 	md := pmetric.NewMetrics()
 	g := newResource(md).AppendEmpty()
 	g.SetName("g")
