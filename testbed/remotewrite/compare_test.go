@@ -264,6 +264,7 @@ var compareCases = []compareCase{
 			point(sum(ms, "requests", "1/s", true, false), 1, 3)
 			point(sum(ms, "queue.depth", "1", false, false), 1, 7)
 			point(gauge(ms, "rate", "1/s"), 1, 0.5)
+			point(gauge(ms, "rate_per_second", "1/s"), 1, 0.5)
 			point(gauge(ms, "io", "By/s"), 1, 5)
 			point(sum(ms, "packets", "{packet}/s", true, false), 1, 9)
 			point(sum(ms, "http.server.requests", "{request}", true, false), 1, 42)
