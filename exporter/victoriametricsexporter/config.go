@@ -132,6 +132,15 @@ func (c *Config) Validate() error {
 	if q := c.QueueConfig.Get(); q != nil && c.QueueConfig.HasValue() && q.NumConsumers != 1 {
 		errs = append(errs, fmt.Errorf("sending_queue::num_consumers: must be 1, got %d; the exporter sends `shards` requests at once itself, in series order", q.NumConsumers))
 	}
+	if q := c.QueueConfig.Get(); c.Endpoint != "" && q != nil && c.QueueConfig.HasValue() &&
+		q.Batch.HasValue() && q.Batch.Get().MaxSize > 0 {
+		// exporterhelper splits a request over max_size into several
+		// flushes, and its flush timer can send the last part before the
+		// others: a delta series' newer points overtake its older ones,
+		// which are then dropped as late. Too large requests are split by
+		// the exporter itself on 413.
+		errs = append(errs, errors.New("sending_queue::batch::max_size: must be unset for metrics; exporterhelper can send the parts of a split batch out of order, which drops delta points as late (the exporter splits on 413 itself)"))
+	}
 	return errors.Join(errs...)
 }
 
