@@ -54,6 +54,7 @@ test: unit-test dist-test
 
 unit-test: testdeps
 	CGO_ENABLED=0 $(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./...
+	cd testbed && CGO_ENABLED=0 $(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 # Builds every distribution, checks each one's component list, and runs
 # bin/otelhub on the default config as `make run` does.

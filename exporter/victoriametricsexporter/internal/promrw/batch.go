@@ -79,6 +79,13 @@ func (b *Batch) addSample(i int32, v float64, tsMs int64) {
 	s.size += 1 + sov(uint64(ss)) + ss
 }
 
+// exemplarsAtEnd reports whether series i can take more exemplars: it has
+// none yet, or its are the last in the batch, so the range can grow.
+func (b *Batch) exemplarsAtEnd(i int32) bool {
+	s := &b.Series[i]
+	return s.xStart == s.xEnd || int(s.xEnd) == len(b.exemplars)
+}
+
 // Reset empties the batch and keeps its memory.
 func (b *Batch) Reset() {
 	clear(b.labels) // drop references into pdata so the GC can free it

@@ -86,7 +86,8 @@ func TestGaugeAndCounterNamesLabelsValues(t *testing.T) {
 		got["__name__=system_memory_utilization_ratio,instance=i-1,job=shop/checkout,system_memory_state=used"])
 	assert.Equal(t, []prompb.Sample{{Value: 42, Timestamp: t0.Add(2 * time.Second).UnixMilli()}},
 		got["__name__=http_server_requests_total,http_response_status_code=200,instance=i-1,job=shop/checkout,ok=true"])
-	assert.Equal(t, []prompb.Sample{{Value: 1, Timestamp: t0.UnixMilli()}},
+	// target_info takes the resource's latest sample time, as in contrib.
+	assert.Equal(t, []prompb.Sample{{Value: 1, Timestamp: t0.Add(2 * time.Second).UnixMilli()}},
 		got["__name__=target_info,host_name=node-1,instance=i-1,job=shop/checkout"])
 	assert.Len(t, got, 3)
 }
@@ -148,24 +149,34 @@ func deltaSum(md pmetric.Metrics, at time.Duration, v int64) {
 	dp.SetIntValue(v)
 }
 
+// A delta sum becomes cumulative. A batch encoded again without being
+// settled (a retry) gives the same totals; a point repeated after its batch
+// was settled is a duplicate, dropped as late.
 func TestDeltaSumBecomesCumulativeAndRetryIsIdempotent(t *testing.T) {
 	enc := NewEncoder(Options{}, NewDeltaState(10, time.Hour))
 	key := "__name__=jobs_done,instance=i-1,job=shop/checkout"
 	var totals []float64
 	for i, step := range []struct {
-		at time.Duration
-		v  int64
-	}{{1 * time.Second, 5}, {2 * time.Second, 3}, {2 * time.Second, 3}, {3 * time.Second, 10}} {
+		at     time.Duration
+		v      int64
+		settle bool
+	}{{1 * time.Second, 5, true}, {2 * time.Second, 3, false}, {2 * time.Second, 3, true}, {2 * time.Second, 3, true}, {3 * time.Second, 10, true}} {
 		md := pmetric.NewMetrics()
 		deltaSum(md, step.at, step.v)
 		var b Batch
-		enc.Encode(md, &b, t0)
+		drops := enc.Encode(md, &b, t0)
 		got := decode(t, &b)
+		if step.settle {
+			enc.Settle(nil)
+		}
+		if drops[DropDeltaLate] == 1 {
+			totals = append(totals, -1)
+			continue
+		}
 		require.Len(t, got[key], 1, "step %d", i)
 		totals = append(totals, got[key][0].Value)
 	}
-	// The third point repeats the second (a retry): same total, not 11.
-	assert.Equal(t, []float64{5, 8, 8, 18}, totals)
+	assert.Equal(t, []float64{5, 8, 8, -1, 18}, totals)
 }
 
 func TestDeltaStateIsBounded(t *testing.T) {
@@ -271,22 +282,25 @@ func TestBadInputDoesNotPanic(t *testing.T) {
 
 func TestNaming(t *testing.T) {
 	for _, c := range []struct {
-		name, unit     string
-		counter, gauge bool
-		want           string
+		name, unit string
+		k          kind
+		want       string
 	}{
-		{"http.server.request.duration", "s", false, false, "http_server_request_duration_seconds"},
-		{"system.network.io", "By", true, false, "system_network_io_bytes_total"},
-		{"requests", "{request}", true, false, "requests_total"},
-		{"speed", "m/s", false, true, "speed_meters_per_second"},
-		{"cpu.utilization", "1", false, true, "cpu_utilization_ratio"},
-		{"2xx.count", "", true, false, "_2xx_count_total"},
-		{"already_total", "", true, false, "already_total"},
+		{"http.server.request.duration", "s", kindHistogram, "http_server_request_duration_seconds"},
+		{"system.network.io", "By", kindCounter, "system_network_io_bytes_total"},
+		{"requests", "{request}", kindCounter, "requests_total"},
+		{"speed", "m/s", kindGauge, "speed_meters_per_second"},
+		{"cpu.utilization", "1", kindGauge, "cpu_utilization_ratio"},
+		{"2xx.count", "", kindCounter, "_2xx_count_total"},
+		{"already_total", "", kindCounter, "already_total"},
 	} {
-		assert.Equal(t, c.want, metricName("", c.name, c.unit, c.counter, c.gauge, true), c.name)
+		assert.Equal(t, c.want, metricName("", c.name, c.unit, c.k, true), c.name)
 	}
-	assert.Equal(t, "http_route", sanitizeName("http.route", false))
-	assert.Equal(t, "a_b", sanitizeName("a..b", false))
+	// Label names as contrib makes them: one '_' per invalid character.
+	assert.Equal(t, "http_route", labelName("http.route"))
+	assert.Equal(t, "a__b", labelName("a..b"))
+	assert.Equal(t, "key_2xx", labelName("2xx"))
+	assert.Equal(t, "key__x", labelName("..x"), "no reserved __ names from attributes")
 }
 
 func TestShardSubsetMarshal(t *testing.T) {
@@ -342,6 +356,10 @@ func TestDeltaHistogramAccumulates(t *testing.T) {
 		h := m.SetEmptyHistogram()
 		h.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
 		dp := h.DataPoints().AppendEmpty()
+		dp.SetStartTimestamp(ts(at - time.Second))
+		if i == 3 {
+			dp.SetStartTimestamp(ts(time.Second)) // continues the second
+		}
 		dp.SetTimestamp(ts(at))
 		dp.ExplicitBounds().FromRaw([]float64{1, 2})
 		dp.BucketCounts().FromRaw(step)
@@ -350,6 +368,9 @@ func TestDeltaHistogramAccumulates(t *testing.T) {
 		var b Batch
 		enc.Encode(md, &b, t0)
 		got := decode(t, &b)
+		if i != 1 { // the second batch fails and is retried
+			enc.Settle(nil)
+		}
 		counts = append(counts, got["__name__=lat_count,instance=i-1,job=shop/checkout"][0].Value)
 		infs = append(infs, got["__name__=lat_bucket,instance=i-1,job=shop/checkout,le=2"][0].Value)
 	}

@@ -1,0 +1,102 @@
+package victoriametricsexporter
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/otelhub/otelhub/internal/testserver"
+)
+
+// deltaRun appends one delta sum "dsum" with n contiguous one-second points
+// from start, point k having value k+1.
+func deltaRun(ms pmetric.MetricSlice, start time.Time, first, n int) {
+	m := ms.AppendEmpty()
+	m.SetName("dsum")
+	s := m.SetEmptySum()
+	s.SetIsMonotonic(true)
+	s.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	for k := first; k < first+n; k++ {
+		dp := s.DataPoints().AppendEmpty()
+		dp.SetStartTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(k) * time.Second)))
+		dp.SetTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(k+1) * time.Second)))
+		dp.SetIntValue(int64(k + 1))
+	}
+}
+
+// queueBatch is the sending queue's batching with a short flush timer.
+func queueBatch(cfg *Config, minSize, maxSize int64) {
+	b := exporterhelper.NewDefaultBatchConfig()
+	b.FlushTimeout = 50 * time.Millisecond
+	b.MinSize = minSize
+	b.MaxSize = maxSize
+	cfg.QueueConfig.Get().Batch = configoptional.Some(b)
+}
+
+// With batching in the sending queue and a max_size, exporterhelper
+// (v0.165) splits a large request into several flushes, and its flush timer
+// can take the last, newest part while the earlier parts wait for the one
+// worker: the parts reach the exporter out of order. For a delta series
+// that breaks the totals: 45 points split 20+20+5 behind a busy worker
+// arrived as 1..20, then 41..45 (a gap, so the total restarted), and
+// 21..40 were dropped as late. The config is therefore refused.
+func TestConfigRefusesQueueBatchMaxSizeForMetrics(t *testing.T) {
+	cfg := deliveryConfig("http://localhost:8428")
+	queueBatch(cfg, 10, 20)
+	require.ErrorContains(t, cfg.Validate(), "sending_queue::batch::max_size")
+
+	queueBatch(cfg, 10, 0)
+	require.NoError(t, cfg.Validate())
+
+	logsOnly := createDefaultConfig().(*Config)
+	logsOnly.Logs.Endpoint = "http://localhost:9428"
+	queueBatch(logsOnly, 10, 20)
+	require.NoError(t, logsOnly.Validate(), "logs carry no per-series state")
+}
+
+// Batching in the sending queue without max_size: the case above, a
+// request of 45 points of one delta series behind a busy worker, is
+// flushed whole and in order, and every cumulative value is right.
+func TestIntegrationQueueBatchKeepsDeltaOrder(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	front, f := newFaultyFront(t, vm.URL, []string{"slow"})
+	f.rec = &recorder{}
+	cfg := deliveryConfig(front)
+	cfg.Shards = 1
+	queueBatch(cfg, 10, 0)
+	require.NoError(t, cfg.Validate())
+	exp := startMetrics(t, cfg)
+
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), batchAt(10, start, 1)))
+	md := pmetric.NewMetrics()
+	deltaRun(resourceMetrics(md, "delta"), start, 0, 45)
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+
+	var want []float64
+	total := 0.0
+	for k := range 45 {
+		total += float64(k + 1)
+		want = append(want, total)
+	}
+	require.Eventually(t, func() bool {
+		for _, e := range export(t, vm, `dsum_total`) {
+			return len(e.Values) >= len(want)
+		}
+		return false
+	}, 30*time.Second, 50*time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
+	got := export(t, vm, `dsum_total`)
+	require.Len(t, got, 1)
+	for k, e := range got {
+		assert.Equal(t, want, e.Values, k)
+	}
+	require.Equal(t, 1, f.faultsUsed())
+}
