@@ -243,7 +243,7 @@ func TestStorageVolume(t *testing.T) {
 
 // Probes follow the health_check extension of the rendered config.
 func TestProbesFollowConfig(t *testing.T) {
-	r := mustRender(t, "", `config.extensions.health_check.endpoint=$${env:MY_POD_IP}:13999`,
+	r := mustRender(t, "", `config.extensions.health_check.endpoint=${env:MY_POD_IP}:13999`,
 		"config.extensions.health_check.path=/healthz")
 	_, _, pod := r.Workload()
 	c := otelhubContainer(t, pod)
