@@ -377,7 +377,7 @@ spec:
   priorityClassName: {{ . }}
   {{- end }}
   containers:
-    - {{- include "otelhub.container" . | nindent 6 }}
+    - {{ include "otelhub.container" . | nindent 6 | trim }}
   volumes:
     {{- include "otelhub.volumes" . | nindent 4 }}
   {{- with .Values.nodeSelector }}
