@@ -170,6 +170,9 @@ preset exporters and the ones named in presets.persistentQueue.exporters. */ -}}
 {{- $e := get $cfg.exporters $id | default dict -}}
 {{- $q := get $e "sending_queue" | default dict -}}
 {{- $_ := set $q "storage" "file_storage/queue" -}}
+{{- /* Batch inside the queue, after the data is on disk: a batch processor
+in front would acknowledge records that a crash then loses. */ -}}
+{{- if not (hasKey $q "batch") }}{{ $_ := set $q "batch" dict }}{{ end -}}
 {{- $_ := set $e "sending_queue" $q -}}
 {{- $_ := set $cfg.exporters $id $e -}}
 {{- end -}}

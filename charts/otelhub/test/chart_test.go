@@ -107,6 +107,7 @@ func TestPresetProcessorsFollowMemoryLimiter(t *testing.T) {
 func TestPersistentQueueOnExporters(t *testing.T) {
 	cfg := releaseConfig(t, mustRender(t, filepath.Join(chartDir, "ci", "statefulset-values.yaml")))
 	assert.Equal(t, "file_storage/queue", cfg.At("exporters", "victoriametrics", "sending_queue", "storage"))
+	assert.NotNil(t, cfg.At("exporters", "victoriametrics", "sending_queue", "batch"), "batching inside the persistent queue")
 	assert.Contains(t, cfg.Strings("service", "extensions"), "file_storage/queue")
 	assert.Nil(t, cfg.At("processors", "batch"))
 }
