@@ -56,6 +56,7 @@ func TestNotes(t *testing.T) {
 	n = renderNotes(t, filepath.Join(chartDir, "ci", "daemonset-values.yaml"))
 	assert.Contains(t, n, "fieldPath: status.hostIP")
 	assert.NotContains(t, n, "WARNING", "daemonset on a hostPath")
+	assert.Contains(t, n, "/var/lib/otelhub on each node must be writable by uid 10001")
 
 	n = renderNotes(t, "", "mode=sidecar")
 	assert.Contains(t, n, "kubectl -n observability patch deployment MYAPP")
