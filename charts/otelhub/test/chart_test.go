@@ -452,3 +452,27 @@ func containsName(cs []corev1.Container, name string) bool {
 	}
 	return false
 }
+
+// GOMEMLIMIT follows the memory limit in any unit, checked against the
+// API's own quantity parser.
+func TestGoMemLimit(t *testing.T) {
+	for _, limit := range []string{"512Mi", "1500M", "2Gi", "1.5Gi", "3G", "800000Ki"} {
+		t.Run(limit, func(t *testing.T) {
+			_, _, pod := mustRender(t, "", "resources.limits.memory="+limit).Workload()
+			c := otelhubContainer(t, pod)
+			q := memQuantity(t, limit)
+			want := strconv.FormatInt(q.Value()*80/100/(1<<20), 10) + "MiB"
+			var got string
+			for _, e := range c.Env {
+				if e.Name == "GOMEMLIMIT" {
+					got = e.Value
+				}
+			}
+			assert.Equal(t, want, got)
+		})
+	}
+	_, _, pod := mustRender(t, "", "resources.limits=null").Workload()
+	for _, e := range otelhubContainer(t, pod).Env {
+		assert.NotEqual(t, "GOMEMLIMIT", e.Name, "no limit, no GOMEMLIMIT")
+	}
+}
