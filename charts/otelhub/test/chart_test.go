@@ -476,3 +476,27 @@ func TestGoMemLimit(t *testing.T) {
 		assert.NotEqual(t, "GOMEMLIMIT", e.Name, "no limit, no GOMEMLIMIT")
 	}
 }
+
+// The binary check can fail: a value the chart passes through but the
+// collector refuses, and a config that needs a component the image lacks
+// (deltatocumulative is not in the lean sidecar distribution).
+func TestBinaryRefuses(t *testing.T) {
+	cases := map[string]struct {
+		file string
+		sets []string
+		want string
+	}{
+		"bad duration":           {"", []string{"config.processors.memory_limiter.check_interval=banana"}, "check_interval"},
+		"component not in image": {filepath.Join(chartDir, "ci", "scaleout-agent-values.yaml"), []string{"image.repository=otelhub/otelhub-sidecar"}, `unknown type: "deltatocumulative"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := mustRender(t, tc.file, tc.sets...)
+			_, _, pod := r.Workload()
+			c := otelhubContainer(t, pod)
+			out, err := runValidate(t, c.Image, configMap(t, r).Data["config.yaml"], c)
+			require.Error(t, err)
+			assert.Contains(t, out, tc.want)
+		})
+	}
+}

@@ -141,6 +141,12 @@ func checkServices(t *testing.T, r *Rendered, mode string, pod *corev1.PodTempla
 // Secret keys as a stand-in value).
 func validateWithBinary(t *testing.T, image string, cfg string, c *corev1.Container) {
 	t.Helper()
+	out, err := runValidate(t, image, cfg, c)
+	require.NoError(t, err, "%s validate:\n%s\nconfig:\n%s", filepath.Base(binaryFor(t, image)), out, cfg)
+}
+
+func runValidate(t *testing.T, image string, cfg string, c *corev1.Container) (string, error) {
+	t.Helper()
 	bin := binaryFor(t, image)
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
@@ -158,7 +164,7 @@ func validateWithBinary(t *testing.T, image string, cfg string, c *corev1.Contai
 	cmd := exec.Command(bin, "validate", "--config="+path)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s validate:\n%s\nconfig:\n%s", filepath.Base(bin), out, cfg)
+	return string(out), err
 }
 
 // binaryFor picks the distribution an image holds: the sidecar image has
