@@ -8,6 +8,7 @@ full="file_log loadgen otlp prometheus pattern semconv batch cumulative_to_delta
 debug jsonlfile otlp_grpc otlp_http victoriametrics bearertokenauth file_storage health_check pprof zpages"
 sidecar="otlp pattern semconv batch memory_limiter resource debug jsonlfile otlp_grpc otlp_http victoriametrics
 bearertokenauth file_storage health_check"
+lite="otlp batch memory_limiter debug jsonlfile health_check"
 
 check() {
   local bin=$1 want=$2
@@ -27,3 +28,4 @@ check() {
 check otelhub "$full"
 check otelhub-gateway "$full"
 check otelhub-sidecar "$sidecar"
+check otelhub-lite "$lite"

@@ -1,0 +1,502 @@
+package charttest
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/strategicpatch"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"sigs.k8s.io/yaml"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func TestHelmLint(t *testing.T) {
+	for _, f := range scenarios(t) {
+		t.Run(scenarioName(f), func(t *testing.T) {
+			args := []string{"lint", "--strict", chartDir}
+			if f != "" {
+				args = append(args, "--values", f)
+			}
+			out, err := helm(t, args...)
+			require.NoError(t, err, out)
+		})
+	}
+}
+
+// Every ci/ scenario renders, decodes strictly, and its config validates
+// against the binary its image holds.
+func TestScenarios(t *testing.T) {
+	for _, f := range scenarios(t) {
+		t.Run(scenarioName(f), func(t *testing.T) {
+			checkRelease(t, mustRender(t, f))
+		})
+	}
+}
+
+// Every mode renders from the defaults alone.
+func TestModes(t *testing.T) {
+	for _, mode := range []string{"deployment", "daemonset", "statefulset", "sidecar"} {
+		t.Run(mode, func(t *testing.T) {
+			r := mustRender(t, "", "mode="+mode)
+			assert.Equal(t, mode, checkRelease(t, r))
+		})
+	}
+}
+
+// Each preset on its own renders a config the binary accepts, with the
+// preset's component in the pipelines it serves.
+func TestPresets(t *testing.T) {
+	cases := []struct {
+		name      string
+		sets      []string
+		component string // kind/id that must be in the config
+		pipelines []string
+	}{
+		{"semconv", []string{"presets.semconv.enabled=true"}, "processors/semconv", []string{"traces", "metrics", "logs"}},
+		{"patterns", []string{"presets.patterns.enabled=true"}, "processors/pattern", []string{"logs"}},
+		{"persistentQueue", []string{"presets.persistentQueue.enabled=true", "presets.otlpForward.enabled=true"}, "extensions/file_storage/queue", nil},
+		{"otlpForward", []string{"presets.otlpForward.enabled=true", "presets.debug.enabled=false"}, "exporters/otlp_grpc/forward", []string{"traces", "metrics", "logs"}},
+		{"victoriametrics", []string{"presets.victoriametrics.enabled=true", "presets.victoriametrics.logsEndpoint=http://vl:9428", "presets.debug.enabled=false"}, "exporters/victoriametrics", []string{"metrics", "logs"}},
+		{"debug", nil, "exporters/debug", []string{"traces", "metrics", "logs"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := mustRender(t, "", tc.sets...)
+			checkRelease(t, r)
+			cfg := releaseConfig(t, r)
+			kind, id, _ := strings.Cut(tc.component, "/")
+			require.NotNil(t, cfg.At(kind, id), "%s missing:\n%v", tc.component, cfg)
+			if kind == "processors" || kind == "exporters" {
+				assert.ElementsMatch(t, tc.pipelines, pipelinesWith(cfg, kind, id))
+			}
+		})
+	}
+}
+
+func pipelinesWith(cfg Config, kind, id string) []string {
+	var out []string
+	for _, p := range cfg.Pipelines() {
+		for _, v := range cfg.Strings("service", "pipelines", p, kind) {
+			if v == id {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// The preset processors go right after memory_limiter, before the rest.
+func TestPresetProcessorsFollowMemoryLimiter(t *testing.T) {
+	cfg := releaseConfig(t, mustRender(t, "", "presets.semconv.enabled=true", "presets.patterns.enabled=true"))
+	assert.Equal(t, []string{"memory_limiter", "semconv", "pattern"}, cfg.Strings("service", "pipelines", "logs", "processors"))
+	assert.Equal(t, []string{"memory_limiter", "semconv"}, cfg.Strings("service", "pipelines", "traces", "processors"))
+}
+
+// The persistent queue is on the preset exporters; the config holds no
+// batch processor in front of it (a batch processor acknowledges data
+// before it reaches the queue on disk).
+func TestPersistentQueueOnExporters(t *testing.T) {
+	cfg := releaseConfig(t, mustRender(t, filepath.Join(chartDir, "ci", "statefulset-values.yaml")))
+	assert.Equal(t, "file_storage/queue", cfg.At("exporters", "victoriametrics", "sending_queue", "storage"))
+	assert.NotNil(t, cfg.At("exporters", "victoriametrics", "sending_queue", "batch"), "batching inside the persistent queue")
+	assert.Contains(t, cfg.Strings("service", "extensions"), "file_storage/queue")
+	assert.Nil(t, cfg.At("processors", "batch"))
+}
+
+// Credentials come from the existing Secret through env vars: the
+// ConfigMap holds only the reference.
+func TestSecretsFromExistingSecret(t *testing.T) {
+	r := mustRender(t, filepath.Join(chartDir, "ci", "scaleout-gateway-values.yaml"))
+	checkRelease(t, r)
+	_, _, pod := r.Workload()
+	c := otelhubContainer(t, pod)
+	var ref *corev1.SecretKeySelector
+	for _, e := range c.Env {
+		if e.Name == "OTELHUB_VICTORIAMETRICS_TOKEN" {
+			require.NotNil(t, e.ValueFrom)
+			ref = e.ValueFrom.SecretKeyRef
+		}
+	}
+	require.NotNil(t, ref, "no env var from the Secret")
+	assert.Equal(t, "vm-credentials", ref.Name)
+	assert.Equal(t, "token", ref.Key)
+	cfg := releaseConfig(t, r)
+	assert.Equal(t, "Bearer ${env:OTELHUB_VICTORIAMETRICS_TOKEN}", cfg.At("exporters", "victoriametrics", "headers", "Authorization"))
+	assert.Empty(t, r.All("Secret"), "the chart renders no Secret of its own")
+}
+
+// A credential written into config is refused by the chart, and the
+// test's own detector (used on every render) sees one.
+func TestInlineSecretRefused(t *testing.T) {
+	_, err := render(t, "", "presets.victoriametrics.enabled=true",
+		"config.exporters.victoriametrics.headers.Authorization=Bearer abc123")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "config.exporters.victoriametrics.headers.Authorization holds a credential")
+
+	var inline Config
+	require.NoError(t, yaml.Unmarshal([]byte(`
+extensions: {bearertokenauth: {token: abc}}
+exporters:
+  otlp_http: {headers: {Authorization: "Bearer abc", X-Scope: "t1"}}
+  ok: {headers: {Authorization: "Bearer ${env:T}"}}
+`), &inline))
+	assert.Equal(t, []string{".exporters.otlp_http.headers.Authorization", ".extensions.bearertokenauth.token"}, InlineSecrets(inline))
+}
+
+// The values schema refuses bad values, naming the field.
+func TestSchemaRefuses(t *testing.T) {
+	cases := map[string]struct{ set, want string }{
+		"bad mode":              {"mode=gateway", "/mode"},
+		"port 0":                {"ports.otlp-grpc.containerPort=0", "/ports/otlp-grpc/containerPort"},
+		"port 70000":            {"ports.otlp-grpc.servicePort=70000", "/ports/otlp-grpc/servicePort"},
+		"hostPort 70000":        {"ports.otlp-grpc.hostPort=70000", "/ports/otlp-grpc/hostPort"},
+		"port name > 15":        {"ports.otlp-grpc-receiver-x.containerPort=4319", "otlp-grpc-receiver-x"},
+		"port name uppercase":   {"ports.OTLP.containerPort=4319", "OTLP"},
+		"service type":          {"service.type=Ingress", "/service/type"},
+		"traffic policy":        {"service.internalTrafficPolicy=Node", "/service/internalTrafficPolicy"},
+		"unknown key":           {"replicas=3", "replicas"},
+		"inline token field":    {"presets.victoriametrics.token=abc", "token"},
+		"unknown preset":        {"presets.k8sattributes.enabled=true", "k8sattributes"},
+		"hostPath and claim":    {"persistence.hostPath=/x,persistence.existingClaim=c", "/persistence"},
+		"bad endpoint":          {"presets.otlpForward.endpoint=http://gw:4317", "/presets/otlpForward/endpoint"},
+		"gomemlimit percent":    {"goMemLimitPercent=150", "/goMemLimitPercent"},
+		"fullnameOverride case": {"fullnameOverride=Gateway", "/fullnameOverride"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := render(t, "", tc.set)
+			require.Error(t, err, "--set %s was accepted", tc.set)
+			assert.Contains(t, err.Error(), "values don't meet the specifications of the schema")
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// The chart refuses values the schema cannot judge alone: above all, two
+// collectors sharing one file_storage directory (the second exits).
+func TestChartRefuses(t *testing.T) {
+	cases := map[string]struct {
+		sets []string
+		want string
+	}{
+		"hostPath in deployment":    {[]string{"persistence.hostPath=/var/lib/otelhub"}, "hostPath is for mode=daemonset only"},
+		"hostPath in statefulset":   {[]string{"mode=statefulset", "persistence.hostPath=/var/lib/otelhub"}, "hostPath is for mode=daemonset only"},
+		"claim with two replicas":   {[]string{"replicaCount=2", "persistence.existingClaim=q"}, "more than one replica"},
+		"claim with autoscaling":    {[]string{"autoscaling.enabled=true", "persistence.existingClaim=q"}, "more than one replica"},
+		"claim in daemonset":        {[]string{"mode=daemonset", "persistence.existingClaim=q"}, "existingClaim is for mode=deployment"},
+		"claim in sidecar":          {[]string{"mode=sidecar", "persistence.existingClaim=q"}, "existingClaim is for mode=deployment"},
+		"autoscaling in daemonset":  {[]string{"mode=daemonset", "autoscaling.enabled=true"}, "autoscaling is for mode=deployment"},
+		"health check on loopback":  {[]string{"config.extensions.health_check.endpoint=localhost:13133"}, "listens on loopback"},
+		"no exporter at all":        {[]string{"presets.debug.enabled=false"}, "no pipeline has an exporter"},
+		"queue on unknown exporter": {[]string{"presets.persistentQueue.enabled=true", "presets.persistentQueue.exporters={nope}"}, `names "nope"`},
+		"bad memory limit":          {[]string{"resources.limits.memory=lots"}, "resources.limits.memory"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := render(t, "", tc.sets...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// One source per storage volume, whatever persistence says (hostPath once
+// rendered beside the default emptyDir, which the API server refuses);
+// a PVC per replica in statefulset mode.
+func TestStorageVolume(t *testing.T) {
+	storage := func(r *Rendered) *corev1.Volume {
+		_, _, pod := r.Workload()
+		for i, v := range pod.Spec.Volumes {
+			if v.Name == "otelhub-storage" {
+				return &pod.Spec.Volumes[i]
+			}
+		}
+		return nil
+	}
+	v := storage(mustRender(t, "", "mode=daemonset", "persistence.hostPath=/var/lib/otelhub"))
+	require.NotNil(t, v)
+	require.NotNil(t, v.HostPath)
+	assert.Nil(t, v.EmptyDir)
+	assert.Equal(t, "/var/lib/otelhub", v.HostPath.Path)
+
+	v = storage(mustRender(t, "", "persistence.existingClaim=queue"))
+	require.NotNil(t, v.PersistentVolumeClaim)
+	assert.Nil(t, v.EmptyDir)
+
+	assert.NotNil(t, storage(mustRender(t, "")).EmptyDir)
+
+	r := mustRender(t, "", "mode=statefulset", "replicaCount=3", "persistence.size=7Gi")
+	assert.Nil(t, storage(r), "statefulset storage comes from the claim template")
+	sts := r.All("StatefulSet")[0].Obj.(*appsv1.StatefulSet)
+	require.Len(t, sts.Spec.VolumeClaimTemplates, 1)
+	q := sts.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests[corev1.ResourceStorage]
+	assert.True(t, q.Equal(memQuantity(t, "7Gi")), "claim size %s", q.String())
+}
+
+// Probes follow the health_check extension of the rendered config.
+func TestProbesFollowConfig(t *testing.T) {
+	r := mustRender(t, "", `config.extensions.health_check.endpoint=${env:MY_POD_IP}:13999`,
+		"config.extensions.health_check.path=/healthz")
+	_, _, pod := r.Workload()
+	c := otelhubContainer(t, pod)
+	assert.Equal(t, 13999, c.LivenessProbe.HTTPGet.Port.IntValue())
+	assert.Equal(t, "/healthz", c.ReadinessProbe.HTTPGet.Path)
+	checkRelease(t, r)
+
+	// No health_check in the service: no probes (they could only fail).
+	r = mustRender(t, "", "config.service.extensions=null")
+	_, _, pod = r.Workload()
+	assert.Nil(t, otelhubContainer(t, pod).LivenessProbe)
+}
+
+// Daemonset mode is a node-local agent: hostPorts for OTLP and a Service
+// that keeps a node's traffic on that node.
+func TestDaemonsetIsNodeLocal(t *testing.T) {
+	r := mustRender(t, "", "mode=daemonset")
+	_, _, pod := r.Workload()
+	hostPorts := map[string]int32{}
+	for _, p := range otelhubContainer(t, pod).Ports {
+		hostPorts[p.Name] = p.HostPort
+	}
+	assert.Equal(t, map[string]int32{"otlp-grpc": 4317, "otlp-http": 4318, "metrics": 0}, hostPorts)
+	svc := r.Get("Service", "otelhub").(*corev1.Service)
+	assert.Equal(t, corev1.ServiceInternalTrafficPolicyLocal, *svc.Spec.InternalTrafficPolicy)
+
+	r = mustRender(t, "")
+	_, _, pod = r.Workload()
+	for _, p := range otelhubContainer(t, pod).Ports {
+		assert.Zero(t, p.HostPort, "no hostPort in deployment mode")
+	}
+}
+
+func TestNames(t *testing.T) {
+	names := func(r *Rendered) []string {
+		var out []string
+		for _, o := range r.Objects {
+			out = append(out, o.Kind+"/"+o.Name)
+		}
+		return out
+	}
+	assert.Contains(t, names(mustRender(t, "", "fullnameOverride=otelhub-gateway")), "Service/otelhub-gateway")
+	assert.Contains(t, names(mustRender(t, "", "nameOverride=collector")), "Service/otelhub-collector")
+	assert.Contains(t, names(mustRender(t, "")), "Service/otelhub", "a release named like the chart is not prefixed twice")
+}
+
+// The agent -> gateway scenario: the agents export to the Service the
+// gateway scenario renders, the stateful delta -> cumulative runs in the
+// agents (all points of a series meet on their pod's node), and the
+// autoscaled gateway holds no such state.
+func TestScaleOut(t *testing.T) {
+	gw := mustRender(t, filepath.Join(chartDir, "ci", "scaleout-gateway-values.yaml"))
+	agent := mustRender(t, filepath.Join(chartDir, "ci", "scaleout-agent-values.yaml"))
+	lean := mustRender(t, filepath.Join(chartDir, "ci", "daemonset-values.yaml"))
+	require.NotEmpty(t, gw.All("HorizontalPodAutoscaler"))
+
+	for _, a := range []*Rendered{agent, lean} {
+		kind, _, _ := a.Workload()
+		assert.Equal(t, "DaemonSet", kind)
+		ep, _ := releaseConfig(t, a).At("exporters", "otlp_grpc/forward", "endpoint").(string)
+		host, port, _ := strings.Cut(ep, ":")
+		svc, ok := gw.Get("Service", host).(*corev1.Service)
+		require.True(t, ok, "agents export to %s, the gateway renders no such Service", ep)
+		assert.True(t, servesPort(svc, port), "Service %s has no port %s", host, port)
+	}
+	assert.Contains(t, releaseConfig(t, agent).Strings("service", "pipelines", "metrics", "processors"), "deltatocumulative")
+	gwCfg := releaseConfig(t, gw)
+	for _, p := range gwCfg.Pipelines() {
+		assert.NotContains(t, gwCfg.Strings("service", "pipelines", p, "processors"), "deltatocumulative")
+	}
+}
+
+func servesPort(svc *corev1.Service, port string) bool {
+	for _, p := range svc.Spec.Ports {
+		if strconv.Itoa(int(p.Port)) == port {
+			return true
+		}
+	}
+	return false
+}
+
+// Golden renders: any change to what the chart renders shows in review.
+// Rewrite with `go test -run TestGolden -update`.
+func TestGolden(t *testing.T) {
+	cases := map[string][]string{
+		"deployment-defaults": nil,
+		"daemonset-agent":     {"--values", filepath.Join(chartDir, "ci", "daemonset-values.yaml")},
+		"statefulset-vm":      {"--values", filepath.Join(chartDir, "ci", "statefulset-values.yaml")},
+		"sidecar":             {"--values", filepath.Join(chartDir, "ci", "sidecar-values.yaml")},
+	}
+	for name, extra := range cases {
+		t.Run(name, func(t *testing.T) {
+			args := append([]string{"template", "otelhub", chartDir, "--namespace", "observability"}, extra...)
+			out, err := helm(t, args...)
+			require.NoError(t, err)
+			path := filepath.Join("testdata", name+".golden.yaml")
+			if *update {
+				require.NoError(t, os.MkdirAll("testdata", 0o755))
+				require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "no golden file: run with -update")
+			assert.Equal(t, string(want), out)
+		})
+	}
+}
+
+// checkRelease runs every check on a render and returns its mode.
+func checkRelease(t *testing.T, r *Rendered) string {
+	t.Helper()
+	for _, o := range r.Objects {
+		assert.Empty(t, validation.IsDNS1123Subdomain(o.Name), "%s name %q", o.Kind, o.Name)
+	}
+	cm := configMap(t, r)
+	cfg, err := ParseConfig(cm)
+	require.NoError(t, err)
+	for _, o := range r.All("ConfigMap") {
+		if c, err := ParseConfig(o.Obj.(*corev1.ConfigMap)); err == nil {
+			assert.Empty(t, InlineSecrets(c), "credentials written into ConfigMap %s", o.Name)
+		}
+	}
+
+	kind, _, pod := r.Workload()
+	var claims []string
+	mode := strings.ToLower(kind)
+	if kind == "" {
+		mode = "sidecar"
+		pod = applySidecarPatch(t, r)
+	}
+	if sts, ok := r.Get("StatefulSet", cm.Name).(*appsv1.StatefulSet); ok {
+		for _, c := range sts.Spec.VolumeClaimTemplates {
+			claims = append(claims, c.Name)
+		}
+		assert.Contains(t, claims, "otelhub-storage", "statefulset: a claim per replica for the queue")
+	}
+	checkPod(t, mode, pod, claims, cfg, cm.Data["config.yaml"])
+	if mode != "sidecar" {
+		checkServices(t, r, mode, pod)
+	}
+	c := otelhubContainer(t, pod)
+	validateWithBinary(t, c.Image, cm.Data["config.yaml"], c)
+	return mode
+}
+
+// configMap is the release's collector ConfigMap (the one the pod mounts).
+func configMap(t *testing.T, r *Rendered) *corev1.ConfigMap {
+	t.Helper()
+	for _, o := range r.All("ConfigMap") {
+		cm := o.Obj.(*corev1.ConfigMap)
+		if _, ok := cm.Data["config.yaml"]; ok {
+			return cm
+		}
+	}
+	t.Fatal("no ConfigMap with config.yaml")
+	return nil
+}
+
+func releaseConfig(t *testing.T, r *Rendered) Config {
+	t.Helper()
+	cfg, err := ParseConfig(configMap(t, r))
+	require.NoError(t, err)
+	return cfg
+}
+
+// applySidecarPatch applies the rendered sidecar patch to a plain app
+// Deployment, as `kubectl patch` would (strategic merge), and returns the
+// resulting pod template, decoded strictly.
+func applySidecarPatch(t *testing.T, r *Rendered) *corev1.PodTemplateSpec {
+	t.Helper()
+	var patch string
+	for _, o := range r.All("ConfigMap") {
+		if p, ok := o.Obj.(*corev1.ConfigMap).Data["patch.yaml"]; ok {
+			patch = p
+		}
+	}
+	require.NotEmpty(t, patch, "sidecar mode renders no patch")
+	var asDeployment appsv1.Deployment
+	require.NoError(t, yaml.UnmarshalStrict([]byte(patch), &asDeployment), "the patch is not a valid Deployment fragment")
+
+	app := appsv1.Deployment{}
+	app.APIVersion, app.Kind, app.Name = "apps/v1", "Deployment", "myapp"
+	app.Spec.Template.Labels = map[string]string{"app": "myapp"}
+	app.Spec.Template.Spec.Containers = []corev1.Container{{Name: "app", Image: "myapp:1"}}
+	app.Spec.Template.Spec.Volumes = []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+	orig, err := json.Marshal(app)
+	require.NoError(t, err)
+	pj, err := yaml.YAMLToJSON([]byte(patch))
+	require.NoError(t, err)
+	merged, err := strategicpatch.StrategicMergePatch(orig, pj, appsv1.Deployment{})
+	require.NoError(t, err)
+	var out appsv1.Deployment
+	require.NoError(t, yaml.UnmarshalStrict(merged, &out))
+	spec := out.Spec.Template.Spec
+	assert.True(t, containsName(spec.Containers, "app"), "the app's container survives the patch")
+	assert.Len(t, spec.Volumes, 3, "the app's volume and otelhub's two")
+	return &out.Spec.Template
+}
+
+func containsName(cs []corev1.Container, name string) bool {
+	for _, c := range cs {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// GOMEMLIMIT follows the memory limit in any unit, checked against the
+// API's own quantity parser.
+func TestGoMemLimit(t *testing.T) {
+	for _, limit := range []string{"512Mi", "1500M", "2Gi", "1.5Gi", "3G", "800000Ki"} {
+		t.Run(limit, func(t *testing.T) {
+			_, _, pod := mustRender(t, "", "resources.limits.memory="+limit).Workload()
+			c := otelhubContainer(t, pod)
+			q := memQuantity(t, limit)
+			want := strconv.FormatInt(q.Value()*80/100/(1<<20), 10) + "MiB"
+			var got string
+			for _, e := range c.Env {
+				if e.Name == "GOMEMLIMIT" {
+					got = e.Value
+				}
+			}
+			assert.Equal(t, want, got)
+		})
+	}
+	_, _, pod := mustRender(t, "", "resources.limits=null").Workload()
+	for _, e := range otelhubContainer(t, pod).Env {
+		assert.NotEqual(t, "GOMEMLIMIT", e.Name, "no limit, no GOMEMLIMIT")
+	}
+}
+
+// The binary check can fail: a value the chart passes through but the
+// collector refuses, and a config that needs a component the image lacks
+// (deltatocumulative is not in the lean sidecar distribution).
+func TestBinaryRefuses(t *testing.T) {
+	cases := map[string]struct {
+		file string
+		sets []string
+		want string
+	}{
+		"bad duration":           {"", []string{"config.processors.memory_limiter.check_interval=banana"}, "check_interval"},
+		"component not in image": {filepath.Join(chartDir, "ci", "scaleout-agent-values.yaml"), []string{"image.repository=otelhub/otelhub-sidecar"}, `unknown type: "deltatocumulative"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := mustRender(t, tc.file, tc.sets...)
+			_, _, pod := r.Workload()
+			c := otelhubContainer(t, pod)
+			out, err := runValidate(t, c.Image, configMap(t, r).Data["config.yaml"], c)
+			require.Error(t, err)
+			assert.Contains(t, out, tc.want)
+		})
+	}
+}
