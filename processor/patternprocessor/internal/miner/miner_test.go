@@ -26,7 +26,7 @@ func TestTokensMaskVariables(t *testing.T) {
 }
 
 func TestMatchGroupsAndGeneralizes(t *testing.T) {
-	m := New(1, 0)
+	m := New(1, 0, 0)
 	tk := NewTokenizer(0)
 	a, created := m.Match(tk.Tokens("session opened for user root by uid 0"))
 	assert.True(t, created)
@@ -42,7 +42,7 @@ func TestMatchGroupsAndGeneralizes(t *testing.T) {
 }
 
 func TestEvictionForgetsLeastRecentlyUsed(t *testing.T) {
-	m := New(1, 2)
+	m := New(1, 2, 0)
 	tk := NewTokenizer(0)
 	first, _ := m.Match(tk.Tokens("alpha one"))
 	m.Match(tk.Tokens("beta two"))
@@ -62,7 +62,7 @@ func FuzzTokensAndMatch(f *testing.F) {
 	f.Add("user alice logged in from 10.0.0.1:22")
 	f.Add("\xff\x00\"unterminated")
 	f.Add(`a="b c" d=(1) /x/y [z]`)
-	m := New(7, 100)
+	m := New(7, 100, 0)
 	tk := NewTokenizer(256)
 	f.Fuzz(func(t *testing.T, line string) {
 		tokens := tk.Tokens(line)
