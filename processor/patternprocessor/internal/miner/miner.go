@@ -102,9 +102,10 @@ func keyOf(tokens []string) groupKey {
 // nameLike reports whether a first token is more likely a name that varies
 // (a program, host, file or component) than a fixed word: it holds a dot,
 // bracket or parenthesis, or a colon before its end. A token with masked
-// parts is not: masking already made it the same across lines.
+// parts is not: masking already made it the same across lines; nor is a
+// key=value token (a structured record's kept fields).
 func nameLike(tok string) bool {
-	if strings.Contains(tok, Wildcard) {
+	if strings.Contains(tok, Wildcard) || strings.IndexByte(tok, '=') >= 0 {
 		return false
 	}
 	if strings.ContainsAny(tok, ".[(") {

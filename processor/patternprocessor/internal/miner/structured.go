@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Structured logs (a JSON object or logfmt pairs) carry their constant
@@ -38,35 +39,54 @@ func (t *Tokenizer) Field(key, value string, isString bool) {
 	switch {
 	case isString && IsMessageKey(key):
 		t.text(value)
-	case isString && isKey(key, keptKeys) && len(value) <= 32:
-		t.buf = append(append(append(t.buf[:0], key...), '='), value...)
-		t.tokens = append(t.tokens, intern(t.buf))
+	case isString && isKey(key, keptKeys) && len(value) <= 32 && utf8.ValidString(value):
+		if len(t.head) > 0 {
+			t.head = append(t.head, ' ')
+		}
+		t.head = append(append(append(t.head, key...), '='), value...)
 	default:
 		t.tokens = append(t.tokens, t.keyValue(key+"="))
 	}
 }
 
 // Begin starts the tokens of a record built field by field (Field, Text);
-// End returns them, valid until the next call.
-func (t *Tokenizer) Begin()        { t.tokens = t.tokens[:0] }
+// End returns them, valid until the next call. The kept fields form one
+// head token, first: the first token keys the group, so records that
+// differ in level or component never share a pattern.
+func (t *Tokenizer) Begin() {
+	t.tokens = t.tokens[:0]
+	t.head = t.head[:0]
+}
+
+// Text appends the tokens of free text.
 func (t *Tokenizer) Text(s string) { t.text(Truncate(s, t.maxLen)) }
-func (t *Tokenizer) End() []string { return t.tokens }
+
+// End returns the tokens, head first.
+func (t *Tokenizer) End() []string {
+	if len(t.head) > 0 {
+		t.tokens = append(t.tokens, "")
+		copy(t.tokens[1:], t.tokens)
+		t.tokens[0] = intern(t.head)
+	}
+	return t.tokens
+}
 
 // structured appends the tokens of a JSON object or logfmt line and
 // reports whether line was one; if not, it appends nothing.
 func (t *Tokenizer) structured(line string) bool {
 	s := strings.TrimSpace(line)
+	t.Begin()
+	var ok bool
 	if len(s) > 1 && s[0] == '{' && s[len(s)-1] == '}' {
-		if t.jsonObject(s) {
-			return true
-		}
-		t.tokens = t.tokens[:0]
-		return false
+		ok = t.jsonObject(s)
+	} else {
+		ok = t.logfmt(s)
 	}
-	if t.logfmt(s) {
+	if ok {
+		t.End()
 		return true
 	}
-	t.tokens = t.tokens[:0]
+	t.Begin()
 	return false
 }
 

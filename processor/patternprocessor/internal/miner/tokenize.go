@@ -21,6 +21,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 type Tokenizer struct {
 	tokens []string
 	buf    []byte
+	head   []byte // kept fields of a structured record
 	maxLen int
 }
 
