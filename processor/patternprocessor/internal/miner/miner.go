@@ -137,26 +137,28 @@ func (m *Miner) Match(tokens []string) (p *Pattern, created bool) {
 		m.lru.MoveToFront(best.elem)
 		return best, false
 	}
-	return m.create(key, tokens), true
+	return m.create(tokens), true
 }
 
-func (m *Miner) create(key groupKey, tokens []string) *Pattern {
-	p := newPattern(tokens, key)
+func (m *Miner) create(tokens []string) *Pattern {
+	p := newPattern(tokens)
 	p.ID = m.hash(p.template)
 	m.add(p)
 	return p
 }
 
 // newPattern copies tokens into one string owned by the pattern, so that
-// the pattern never keeps a record's body alive.
-func newPattern(tokens []string, key groupKey) *Pattern {
-	p := &Pattern{origin: strings.Join(tokens, " "), tokens: make([]string, len(tokens)), key: key, Size: 1}
+// the pattern never keeps a record's body alive; its group key is taken
+// from the copy too.
+func newPattern(tokens []string) *Pattern {
+	p := &Pattern{origin: strings.Join(tokens, " "), tokens: make([]string, len(tokens)), Size: 1}
 	p.template = p.origin
 	at := 0
 	for i, t := range tokens {
 		p.tokens[i] = p.origin[at : at+len(t)]
 		at += len(t) + 1
 	}
+	p.key = keyOf(p.tokens)
 	p.bytes = p.size()
 	return p
 }
@@ -220,7 +222,7 @@ func (m *Miner) Restore(saved []Snapshot) {
 		if len(s.Tokens) == 0 {
 			continue
 		}
-		p := newPattern(s.Tokens, keyOf(s.Tokens))
+		p := newPattern(s.Tokens)
 		p.ID, p.Size = s.ID, s.Size
 		m.add(p)
 	}
