@@ -62,6 +62,8 @@ func FuzzTokensAndMatch(f *testing.F) {
 	f.Add("user alice logged in from 10.0.0.1:22")
 	f.Add("\xff\x00\"unterminated")
 	f.Add(`a="b c" d=(1) /x/y [z]`)
+	f.Add(`{"level":"info","msg":"server \"x\" started","n":[1,{"a":"}"}]}`)
+	f.Add(`level=warn msg="a \" b" k=v`)
 	m := New(7, 100, 0)
 	tk := NewTokenizer(256)
 	f.Fuzz(func(t *testing.T, line string) {
