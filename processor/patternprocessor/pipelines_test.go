@@ -90,5 +90,6 @@ service:
 
 	files, err := filepath.Glob(filepath.Join(dir, "processor_pattern*"))
 	require.NoError(t, err)
+	t.Log(files)
 	assert.Len(t, files, 2, "one state file per pipeline: %v", files)
 }

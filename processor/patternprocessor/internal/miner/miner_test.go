@@ -86,3 +86,27 @@ func FuzzTokensAndMatch(f *testing.F) {
 		}
 	})
 }
+
+// The intern table is bounded by bytes, not by entries (issue 10, item 6):
+// long masked tokens cannot make it grow past MaxInternedBytes.
+func TestInternTableIsBoundedByBytes(t *testing.T) {
+	tk := NewTokenizer(0)
+	long := strings.Repeat("x", 4000)
+	for i := range 5000 { // about 20 MB of distinct masked tokens
+		tk.Tokens(long + "=" + strings.Repeat("y", i%7) + "(" + long[:i%4000] + "1)")
+		assert.LessOrEqual(t, InternedBytes(), MaxInternedBytes)
+	}
+}
+
+func BenchmarkTokensStructured(b *testing.B) {
+	tk := NewTokenizer(4096)
+	lines := []string{
+		`{"time":"2024-05-01T10:00:00Z","level":"info","msg":"server started","port":8080,"user":"alice"}`,
+		`time=2024-05-01T10:00:07Z level=error msg="payment declined" order_id=17 reason="card expired"`,
+		`Failed password for invalid user admin from 10.0.0.7 port 52683 ssh2`,
+	}
+	b.ReportAllocs()
+	for i := range b.N {
+		tk.Tokens(lines[i%len(lines)])
+	}
+}

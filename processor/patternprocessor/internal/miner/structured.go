@@ -45,7 +45,8 @@ func (t *Tokenizer) Field(key, value string, isString bool) {
 		}
 		t.head = append(append(append(t.head, key...), '='), value...)
 	default:
-		t.tokens = append(t.tokens, t.keyValue(key+"="))
+		t.buf = append(append(append(t.buf[:0], key...), '='), Wildcard...)
+		t.tokens = append(t.tokens, intern(t.buf))
 	}
 }
 
