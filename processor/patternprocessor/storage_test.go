@@ -2,8 +2,10 @@ package patternprocessor
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -163,4 +165,30 @@ func TestStorageErrors(t *testing.T) {
 	q := startWithStorage(t, host) // a corrupt state is ignored
 	require.NoError(t, q.ConsumeLogs(context.Background(), logs("s", "hello world")))
 	require.NoError(t, q.Shutdown(context.Background()))
+}
+
+// Batches from several goroutines and the periodic save run together;
+// every record is tagged (run with -race to check the locking).
+func TestConcurrentConsumeAndSave(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Storage = &storageID
+	cfg.SaveInterval = time.Millisecond
+	cfg.MaxPartitions = 3
+	p := startWith(t, cfg, hostWith{storageID: &memStorage{data: map[string][]byte{}}})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				ld := logs(fmt.Sprint("svc", (g+i)%5), fmt.Sprintf("worker %d took %dms", g, i), "user alice logged in")
+				assert.NoError(t, p.ConsumeLogs(context.Background(), ld))
+				for _, lr := range records(ld) {
+					assert.Len(t, attr(lr, "log.pattern.id"), 16)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, p.Shutdown(context.Background()))
 }
