@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/collector/consumer/consumertest"
@@ -86,4 +88,72 @@ func BenchmarkConsumeLogs(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*size)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkMemoryPerPattern reports the heap one pattern holds (measured
+// after GC) beside the estimate that max_memory_mib counts, for 10,000
+// distinct templates of about 12 words.
+func BenchmarkMemoryPerPattern(b *testing.B) {
+	const n = 10_000
+	words := []string{"connection", "from", "user", "session", "opened", "closed", "failed", "for", "request", "took"}
+	bodies := make([]string, n)
+	for i := range bodies {
+		var sb strings.Builder
+		for j := range 12 { // distinct word sequences: one pattern each
+			sb.WriteString(words[(i/pow10(j%4)+j)%len(words)])
+			sb.WriteString(string(rune('a' + (i>>(j%12))%26)))
+			sb.WriteByte(' ')
+		}
+		bodies[i] = sb.String()
+	}
+	var perPattern, estimate float64
+	var held int
+	for range b.N {
+		cfg := createDefaultConfig().(*Config)
+		cfg.MaxPatterns = 2 * n
+		p := newProcessor(cfg, processortest.NewNopSettings(metadata.Type), nopTelemetry(b))
+		before := heapAlloc()
+		for i := 0; i < n; i += 1000 {
+			ld := plog.NewLogs()
+			lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+			for _, body := range bodies[i : i+1000] {
+				lrs.AppendEmpty().Body().SetStr(body)
+			}
+			if _, err := p.processLogs(context.Background(), ld); err != nil {
+				b.Fatal(err)
+			}
+		}
+		after := heapAlloc()
+		patterns, bytes := p.usage()
+		held = patterns
+		perPattern = float64(after-before) / float64(patterns)
+		estimate = float64(bytes) / float64(patterns)
+		runtime.KeepAlive(p)
+	}
+	b.ReportMetric(float64(held), "patterns")
+	b.ReportMetric(perPattern, "heap-B/pattern")
+	b.ReportMetric(estimate, "counted-B/pattern")
+}
+
+func pow10(k int) int {
+	n := 1
+	for range k {
+		n *= 10
+	}
+	return n
+}
+
+func heapAlloc() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}
+
+func nopTelemetry(b *testing.B) *telemetry {
+	tel, err := newTelemetry(processortest.NewNopSettings(metadata.Type))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tel
 }

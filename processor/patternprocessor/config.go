@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 )
@@ -29,6 +30,15 @@ type Config struct {
 	// MaxLineLength is how many bytes of a message are mined; the rest is
 	// ignored (the record is still tagged).
 	MaxLineLength int `mapstructure:"max_line_length"`
+	// MaxMemoryMiB bounds the memory the patterns of all partitions hold,
+	// estimated from their text; past it the oldest patterns are forgotten.
+	MaxMemoryMiB int `mapstructure:"max_memory_mib"`
+	// SimilarityThreshold is the share of a pattern's constant tokens a
+	// line must repeat to join it.
+	SimilarityThreshold float64 `mapstructure:"similarity_threshold"`
+	// SaveInterval is how often the patterns are saved to Storage besides
+	// at shutdown (0: only at shutdown).
+	SaveInterval time.Duration `mapstructure:"save_interval"`
 	// Rules add their names to TagsAttribute when they match.
 	Rules []Rule `mapstructure:"rules"`
 	// Storage names a storage extension (e.g. file_storage) where the
@@ -52,14 +62,17 @@ var _ component.Config = (*Config)(nil)
 
 func createDefaultConfig() component.Config {
 	return &Config{
-		BodyField:         "message",
-		IDAttribute:       "log.pattern.id",
-		TemplateAttribute: "log.pattern.template",
-		TagsAttribute:     "log.pattern.tags",
-		PartitionBy:       []string{"service.name"},
-		MaxPatterns:       10_000,
-		MaxPartitions:     1_000,
-		MaxLineLength:     4096,
+		BodyField:           "message",
+		IDAttribute:         "log.pattern.id",
+		TemplateAttribute:   "log.pattern.template",
+		TagsAttribute:       "log.pattern.tags",
+		PartitionBy:         []string{"service.name"},
+		MaxPatterns:         10_000,
+		MaxPartitions:       1_000,
+		MaxLineLength:       4096,
+		MaxMemoryMiB:        64,
+		SimilarityThreshold: 0.7,
+		SaveInterval:        time.Minute,
 	}
 }
 
@@ -81,6 +94,15 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxLineLength < 1 {
 		errs = append(errs, fmt.Errorf("max_line_length: must be > 0, got %d", c.MaxLineLength))
+	}
+	if c.MaxMemoryMiB < 1 {
+		errs = append(errs, fmt.Errorf("max_memory_mib: must be > 0, got %d", c.MaxMemoryMiB))
+	}
+	if c.SimilarityThreshold <= 0 || c.SimilarityThreshold > 1 {
+		errs = append(errs, fmt.Errorf("similarity_threshold: must be in (0, 1], got %g", c.SimilarityThreshold))
+	}
+	if c.SaveInterval < 0 {
+		errs = append(errs, fmt.Errorf("save_interval: must not be negative, got %s", c.SaveInterval))
 	}
 	seen := map[string]bool{}
 	for i, r := range c.Rules {

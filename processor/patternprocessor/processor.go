@@ -45,113 +45,205 @@ var reasonNames = [numReasons]string{"empty", "non_string", "truncated", "invali
 
 // partition is the pattern state of one resource partition.
 type partition struct {
-	miner     *miner.Miner
-	tokenizer *miner.Tokenizer
+	key      string
+	miner    *miner.Miner
+	lastUsed uint64 // the tagger's clock when a record last used it
 }
 
-// patternTagger tags log records with their pattern. Its state is guarded by
-// one mutex: mining is a few hundred nanoseconds a record, so a lock per
-// batch costs little.
+// partitionOverhead is what a partition costs besides its patterns: its
+// map entry, miner and group table.
+const partitionOverhead = 1024
+
+// patternTagger tags log records with their pattern. Only mining is under
+// the mutex; reading bodies, UTF-8 repair, rules and writing attributes
+// run outside it.
 type patternTagger struct {
-	cfg    *Config
-	rules  []rule
-	tel    *telemetry
-	id     component.ID
-	logger *zap.Logger
-	client storage.Client // nil without a storage extension
+	cfg      *Config
+	rules    []rule
+	tel      *telemetry
+	id       component.ID
+	instance string // the pipeline, so that each instance keeps its own state
+	logger   *zap.Logger
+	client   storage.Client // nil without a storage extension
+	budget   int            // bytes the patterns may hold
 
 	mu         sync.Mutex
 	partitions map[string]*partition
-	overflow   *partition
-	key        []byte
-	tags       []string
-}
+	tokenizer  *miner.Tokenizer
+	clock      uint64
+	bytes      int // patterns and partitions held, estimated
 
-// overflowKey names the partition shared past max_partitions.
-const overflowKey = "\x00overflow"
+	stopSave chan struct{}
+	saveDone chan struct{}
+}
 
 func newProcessor(cfg *Config, set processor.Settings, tel *telemetry) *patternTagger {
 	p := &patternTagger{cfg: cfg, rules: compileRules(cfg.Rules), tel: tel, id: set.ID, logger: set.Logger,
-		partitions: map[string]*partition{}}
-	p.overflow = p.newPartition(overflowKey)
-	tel.observeActive(p.activePatterns)
+		instance: pipelineOf(set.Logger), budget: cfg.MaxMemoryMiB << 20,
+		partitions: map[string]*partition{}, tokenizer: miner.NewTokenizer(cfg.MaxLineLength)}
 	return p
 }
 
-func (p *patternTagger) newPartition(key string) *partition {
-	return &partition{
-		miner:     miner.New(xxhash.Sum64String(key), p.cfg.MaxPatterns),
-		tokenizer: miner.NewTokenizer(p.cfg.MaxLineLength),
-	}
-}
-
-func (p *patternTagger) activePatterns() int {
+// usage is what the gauges report.
+func (p *patternTagger) usage() (patterns, bytes int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	n := p.overflow.miner.Len()
 	for _, part := range p.partitions {
-		n += part.miner.Len()
+		patterns += part.miner.Len()
 	}
-	return n
+	return patterns, p.bytes
 }
 
 func (p *patternTagger) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	var st stats
+	var kb [128]byte
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
-		part := p.partition(rl.Resource().Attributes())
-		evicted := part.miner.Evicted()
+		key := p.partitionKey(kb[:0], rl.Resource().Attributes())
 		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
 			lrs := sls.At(j).LogRecords()
 			for k := 0; k < lrs.Len(); k++ {
-				p.tag(part, lrs.At(k), &st)
+				p.tag(key, lrs.At(k), &st)
 			}
 		}
-		st.evicted += part.miner.Evicted() - evicted
 	}
 	p.tel.record(ctx, &st)
 	return ld, nil
 }
 
-// partition finds the state for a resource, creating it within the bound.
-func (p *patternTagger) partition(res pcommon.Map) *partition {
-	p.key = p.key[:0]
+// partitionKey appends the partition_by values of a resource to b.
+func (p *patternTagger) partitionKey(b []byte, res pcommon.Map) []byte {
 	for _, a := range p.cfg.PartitionBy {
 		if v, ok := res.Get(a); ok {
-			p.key = append(p.key, v.AsString()...)
+			b = append(b, v.AsString()...)
 		}
-		p.key = append(p.key, 0)
+		b = append(b, 0)
 	}
-	if part, ok := p.partitions[string(p.key)]; ok {
+	return b
+}
+
+// partition finds the state for a key, creating it; past max_partitions
+// the least recently used partition is reclaimed. Called under mu.
+func (p *patternTagger) partition(key []byte, st *stats) *partition {
+	p.clock++
+	if part, ok := p.partitions[string(key)]; ok {
+		part.lastUsed = p.clock
 		return part
 	}
 	if len(p.partitions) >= p.cfg.MaxPartitions {
-		return p.overflow
+		p.dropPartition(p.oldestPartition(nil), st)
 	}
-	key := string(p.key)
-	part := p.newPartition(key)
-	p.partitions[key] = part
+	part := p.newPartition(string(key))
+	part.lastUsed = p.clock
 	return part
+}
+
+func (p *patternTagger) newPartition(key string) *partition {
+	part := &partition{key: key, miner: miner.New(xxhash.Sum64String(key), p.cfg.MaxPatterns, p.cfg.SimilarityThreshold)}
+	p.partitions[key] = part
+	p.bytes += partitionOverhead + len(key)
+	return part
+}
+
+// oldestPartition is the least recently used partition other than keep.
+func (p *patternTagger) oldestPartition(keep *partition) *partition {
+	var old *partition
+	for _, part := range p.partitions {
+		if part != keep && (old == nil || part.lastUsed < old.lastUsed) {
+			old = part
+		}
+	}
+	return old
+}
+
+func (p *patternTagger) dropPartition(part *partition, st *stats) {
+	if part == nil {
+		return
+	}
+	delete(p.partitions, part.key)
+	p.bytes -= partitionOverhead + len(part.key) + part.miner.Bytes()
+	st.evicted += part.miner.Len()
+	st.partitionsDropped++
+}
+
+// mine finds the pattern of one record under the lock and keeps the
+// patterns within the memory budget.
+func (p *patternTagger) mine(key []byte, body pcommon.Value, msg string, kind []string, st *stats) (id, template string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	part := p.partition(key, st)
+	tokens := kind
+	if tokens == nil {
+		tokens = p.tokens(body, msg)
+		if len(tokens) == 0 {
+			tokens = emptyTokens
+			st.reasons[reasonEmpty]++
+		}
+	}
+	before, evicted := part.miner.Bytes(), part.miner.Evicted()
+	pat, created := part.miner.Match(tokens)
+	if created {
+		st.created++
+	}
+	id, template = pat.Hex, pat.Template()
+	p.bytes += part.miner.Bytes() - before
+	for p.bytes > p.budget && p.shed(part, st) {
+	}
+	st.evicted += part.miner.Evicted() - evicted
+	return id, template
+}
+
+// shed forgets something to get back within the budget: the oldest
+// pattern of the partition that grew, or, when that is its only pattern,
+// the least recently used other partition.
+func (p *patternTagger) shed(part *partition, st *stats) bool {
+	if part.miner.Len() > 1 {
+		before := part.miner.Bytes()
+		part.miner.EvictOldest()
+		p.bytes -= before - part.miner.Bytes()
+		return true
+	}
+	old := p.oldestPartition(part)
+	if old == nil {
+		return false
+	}
+	p.dropPartition(old, st)
+	return true
+}
+
+// tokens tokenizes the message of a string body, or the fields of a map
+// body. Called under mu: the tokenizer's buffers are shared.
+func (p *patternTagger) tokens(body pcommon.Value, msg string) []string {
+	if body.Type() != pcommon.ValueTypeMap {
+		return p.tokenizer.Tokens(msg)
+	}
+	t := p.tokenizer
+	t.Begin()
+	for k, v := range body.Map().All() {
+		switch {
+		case k == p.cfg.BodyField && v.Type() == pcommon.ValueTypeStr:
+			t.Text(msg)
+		default:
+			t.Field(k, v.Str(), v.Type() == pcommon.ValueTypeStr)
+		}
+	}
+	return t.End()
 }
 
 // stats counts one batch's outcomes for telemetry.
 type stats struct {
-	tagged, created, evicted int
-	reasons                  [numReasons]int
+	tagged, created, evicted, partitionsDropped int
+	reasons                                     [numReasons]int
 }
 
-func (p *patternTagger) tag(part *partition, lr plog.LogRecord, st *stats) {
-	msg, kind := p.message(lr.Body())
-	var tokens []string
-	switch {
-	case kind != nil:
-		tokens = kind
+func (p *patternTagger) tag(key []byte, lr plog.LogRecord, st *stats) {
+	body := lr.Body()
+	msg, kind := p.message(body)
+	if kind != nil {
 		st.reasons[reasonNonString]++
-	default:
+	} else {
 		if len(msg) > p.cfg.MaxLineLength {
 			st.reasons[reasonTruncated]++
 		}
@@ -159,28 +251,21 @@ func (p *patternTagger) tag(part *partition, lr plog.LogRecord, st *stats) {
 			msg = strings.ToValidUTF8(msg, "\uFFFD")
 			st.reasons[reasonInvalidUTF8]++
 		}
-		tokens = part.tokenizer.Tokens(msg)
-		if len(tokens) == 0 {
-			tokens = emptyTokens
-			st.reasons[reasonEmpty]++
-		}
 	}
-	pat, created := part.miner.Match(tokens)
-	if created {
-		st.created++
-	}
-	st.tagged++
 	attrs := lr.Attributes()
+	var tb [8]string
+	tags := p.matchRules(tb[:0], msg, attrs) // before our attributes are written
+	id, template := p.mine(key, body, msg, kind, st)
+	st.tagged++
 	attrs.EnsureCapacity(attrs.Len() + 2) // one growth for both attributes
-	attrs.PutStr(p.cfg.IDAttribute, pat.Hex)
-	attrs.PutStr(p.cfg.TemplateAttribute, pat.Template())
-	if len(p.rules) > 0 {
-		p.applyRules(msg, attrs)
-	}
+	attrs.PutStr(p.cfg.IDAttribute, id)
+	attrs.PutStr(p.cfg.TemplateAttribute, template)
+	p.writeTags(tags, attrs)
 }
 
 // message returns the text to mine: the string body, or the configured
-// field of a map body; otherwise the kind of pattern the record gets.
+// field of a map body (a map body is mined field by field); otherwise the
+// kind of pattern the record gets.
 func (p *patternTagger) message(body pcommon.Value) (string, []string) {
 	switch body.Type() {
 	case pcommon.ValueTypeStr:
@@ -195,19 +280,30 @@ func (p *patternTagger) message(body pcommon.Value) (string, []string) {
 	return "", nonStringTokens[body.Type()]
 }
 
-func (p *patternTagger) applyRules(msg string, attrs pcommon.Map) {
-	p.tags = p.tags[:0]
+// ours reports whether an attribute is one this processor writes: rules
+// never see it, whatever an upstream component put there.
+func (p *patternTagger) ours(k string) bool {
+	return k == p.cfg.IDAttribute || k == p.cfg.TemplateAttribute || k == p.cfg.TagsAttribute
+}
+
+func (p *patternTagger) matchRules(tags []string, msg string, attrs pcommon.Map) []string {
 	for i := range p.rules {
-		if p.rules[i].matches(msg, attrs) {
-			p.tags = append(p.tags, p.rules[i].name)
+		if p.rules[i].matches(msg, attrs, p.ours) {
+			tags = append(tags, p.rules[i].name)
 		}
 	}
-	if len(p.tags) == 0 {
+	return tags
+}
+
+// writeTags replaces the tags attribute: an upstream value never survives.
+func (p *patternTagger) writeTags(tags []string, attrs pcommon.Map) {
+	if len(tags) == 0 {
+		attrs.Remove(p.cfg.TagsAttribute)
 		return
 	}
 	s := attrs.PutEmptySlice(p.cfg.TagsAttribute)
-	s.EnsureCapacity(len(p.tags))
-	for _, t := range p.tags {
+	s.EnsureCapacity(len(tags))
+	for _, t := range tags {
 		s.AppendEmpty().SetStr(t)
 	}
 }

@@ -31,19 +31,18 @@ func compileRules(rs []Rule) []rule {
 }
 
 // matches reports whether the rule matches the message or a string
-// attribute of the record.
-func (r *rule) matches(msg string, attrs pcommon.Map) bool {
+// attribute of the record; attributes for which skip is true are not
+// looked at.
+func (r *rule) matches(msg string, attrs pcommon.Map, skip func(string) bool) bool {
 	if r.matchString(msg) {
 		return true
 	}
-	found := false
-	attrs.Range(func(_ string, v pcommon.Value) bool {
-		if v.Type() == pcommon.ValueTypeStr && r.matchString(v.Str()) {
-			found = true
+	for k, v := range attrs.All() {
+		if v.Type() == pcommon.ValueTypeStr && !skip(k) && r.matchString(v.Str()) {
+			return true
 		}
-		return !found
-	})
-	return found
+	}
+	return false
 }
 
 func (r *rule) matchString(s string) bool {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
@@ -12,17 +14,28 @@ import (
 	"github.com/otelhub/otelhub/processor/patternprocessor/internal/miner"
 )
 
-// stateKey is where the patterns are kept in the storage extension.
-const stateKey = "patterns.v1"
+// stateKey is where the patterns are kept in the storage client of this
+// processor instance.
+const stateKey = "patterns.v2"
 
-// savedState is the persisted form of every partition's patterns.
+// savedState is the persisted form of the partitions, most recently used
+// first, so that a restore within a smaller bound keeps the freshest.
 type savedState struct {
-	Partitions map[string][]miner.Snapshot `json:"partitions"`
+	Partitions []savedPartition `json:"partitions"`
 }
 
-// start opens the storage client and loads the saved patterns. A state
-// that cannot be read is logged and ignored: tagging starts afresh.
+type savedPartition struct {
+	Key      string           `json:"key"`
+	Patterns []miner.Snapshot `json:"patterns"`
+}
+
+// start opens the storage client of this pipeline's instance, loads the
+// saved patterns and starts the periodic save. A state that cannot be
+// read is logged and ignored: tagging starts afresh.
 func (p *patternTagger) start(ctx context.Context, host component.Host) error {
+	if err := p.tel.observe(p.usage); err != nil {
+		return err
+	}
 	if p.cfg.Storage == nil {
 		return nil
 	}
@@ -34,54 +47,111 @@ func (p *patternTagger) start(ctx context.Context, host component.Host) error {
 	if !ok {
 		return fmt.Errorf("storage: extension %q is not a storage extension", p.cfg.Storage)
 	}
-	client, err := se.GetClient(ctx, component.KindProcessor, p.id, "")
+	// Each pipeline has its own instance of this processor: the client
+	// name keeps their states apart.
+	client, err := se.GetClient(ctx, component.KindProcessor, p.id, p.instance)
 	if err != nil {
 		return fmt.Errorf("storage: %w", err)
 	}
 	p.client = client
 	raw, err := client.Get(ctx, stateKey)
-	if err != nil || raw == nil {
-		return err
+	if err != nil {
+		return fmt.Errorf("storage: %w", err)
 	}
-	var st savedState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		p.logger.Warn("saved patterns cannot be read; starting afresh", zap.Error(err))
-		return nil
+	if raw != nil {
+		p.restore(raw)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := 0
-	for key, saved := range st.Partitions {
-		part := p.overflow
-		if key != overflowKey {
-			if len(p.partitions) >= p.cfg.MaxPartitions {
-				continue
-			}
-			part = p.newPartition(key)
-			p.partitions[key] = part
-		}
-		part.miner.Restore(saved)
-		n += len(saved)
+	if p.cfg.SaveInterval > 0 {
+		p.stopSave, p.saveDone = make(chan struct{}), make(chan struct{})
+		go p.saveEvery(p.cfg.SaveInterval)
 	}
-	p.logger.Info("loaded saved patterns", zap.Int("patterns", n), zap.Int("partitions", len(st.Partitions)))
 	return nil
 }
 
-// shutdown saves every partition's patterns and closes the client.
+func (p *patternTagger) restore(raw []byte) {
+	var st savedState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		p.logger.Warn("saved patterns cannot be read; starting afresh", zap.Error(err))
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n, kept := 0, 0
+	// Oldest first, so that the clock gives the most recent the highest
+	// value; only the most recent max_partitions are kept.
+	skip := max(0, len(st.Partitions)-p.cfg.MaxPartitions)
+	for i := len(st.Partitions) - 1 - skip; i >= 0; i-- {
+		sp := st.Partitions[i]
+		part := p.newPartition(sp.Key)
+		p.clock++
+		part.lastUsed = p.clock
+		part.miner.Restore(sp.Patterns)
+		p.bytes += part.miner.Bytes()
+		n += part.miner.Len()
+		kept++
+	}
+	var st0 stats
+	for p.bytes > p.budget && len(p.partitions) > 0 {
+		p.dropPartition(p.oldestPartition(nil), &st0)
+	}
+	p.logger.Info("loaded saved patterns", zap.Int("patterns", n), zap.Int("partitions", kept),
+		zap.Int("partitions_saved", len(st.Partitions)))
+}
+
+// snapshot encodes every partition, most recently used first.
+func (p *patternTagger) snapshot() ([]byte, error) {
+	p.mu.Lock()
+	parts := make([]*partition, 0, len(p.partitions))
+	for _, part := range p.partitions {
+		parts = append(parts, part)
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].lastUsed > parts[j].lastUsed })
+	st := savedState{Partitions: make([]savedPartition, len(parts))}
+	for i, part := range parts {
+		st.Partitions[i] = savedPartition{Key: part.key, Patterns: part.miner.Export()}
+	}
+	p.mu.Unlock()
+	return json.Marshal(st) // outside the lock: the snapshots are copies
+}
+
+func (p *patternTagger) save(ctx context.Context) error {
+	raw, err := p.snapshot()
+	if err != nil {
+		return err
+	}
+	return p.client.Set(ctx, stateKey, raw)
+}
+
+// saveEvery saves the patterns every interval, so that a crash loses at
+// most one interval of learning.
+func (p *patternTagger) saveEvery(interval time.Duration) {
+	defer close(p.saveDone)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stopSave:
+			return
+		case <-t.C:
+			if err := p.save(context.Background()); err != nil {
+				p.logger.Warn("saving patterns failed", zap.Error(err))
+			}
+		}
+	}
+}
+
+// shutdown stops the gauges and the periodic save, saves every partition's
+// patterns and closes the client.
 func (p *patternTagger) shutdown(ctx context.Context) error {
+	p.tel.stop()
 	if p.client == nil {
 		return nil
 	}
-	p.mu.Lock()
-	st := savedState{Partitions: map[string][]miner.Snapshot{overflowKey: p.overflow.miner.Export()}}
-	for key, part := range p.partitions {
-		st.Partitions[key] = part.miner.Export()
+	if p.stopSave != nil {
+		close(p.stopSave)
+		<-p.saveDone
 	}
-	p.mu.Unlock()
-	raw, err := json.Marshal(st)
-	if err == nil {
-		err = p.client.Set(ctx, stateKey, raw)
-	}
+	err := p.save(ctx)
 	if cerr := p.client.Close(ctx); err == nil {
 		err = cerr
 	}

@@ -2,8 +2,10 @@ package patternprocessor
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,29 +28,41 @@ type memStorage struct {
 	data map[string][]byte
 }
 
-func (m *memStorage) GetClient(context.Context, component.Kind, component.ID, string) (storage.Client, error) {
-	return memClient{m}, nil
+// GetClient gives each client name its own key space, as file_storage
+// gives it its own file; the unnamed client uses the keys as they are.
+func (m *memStorage) GetClient(_ context.Context, _ component.Kind, _ component.ID, name string) (storage.Client, error) {
+	return memClient{m, name}, nil
 }
 
-type memClient struct{ s *memStorage }
+type memClient struct {
+	s    *memStorage
+	name string
+}
+
+func (c memClient) key(k string) string {
+	if c.name == "" {
+		return k
+	}
+	return c.name + "/" + k
+}
 
 func (c memClient) Get(_ context.Context, k string) ([]byte, error) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	return c.s.data[k], nil
+	return c.s.data[c.key(k)], nil
 }
 
 func (c memClient) Set(_ context.Context, k string, v []byte) error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	c.s.data[k] = v
+	c.s.data[c.key(k)] = v
 	return nil
 }
 
 func (c memClient) Delete(_ context.Context, k string) error {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	delete(c.s.data, k)
+	delete(c.s.data, c.key(k))
 	return nil
 }
 
@@ -65,10 +79,55 @@ func startWithStorage(t *testing.T, host component.Host) processor.Logs {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.Storage = &storageID
+	return startWith(t, cfg, host)
+}
+
+func startWith(t *testing.T, cfg *Config, host component.Host) processor.Logs {
+	t.Helper()
 	p, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
 	require.NoError(t, err)
 	require.NoError(t, p.Start(context.Background(), host))
 	return p
+}
+
+func testSettings(tel *componenttest.Telemetry) processor.Settings {
+	set := processortest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	return set
+}
+
+func nopSink() *consumertest.LogsSink { return new(consumertest.LogsSink) }
+
+// On restore, the most recently used partitions are the ones kept when
+// the bound is smaller than what was saved (issue 10, item 10): before,
+// the partitions kept were picked in map order, at random.
+func TestRestoreKeepsMostRecentPartitions(t *testing.T) {
+	host := hostWith{storageID: &memStorage{data: map[string][]byte{}}}
+	cfg := createDefaultConfig().(*Config)
+	cfg.Storage = &storageID
+	first := startWith(t, cfg, host)
+	before := map[string]string{}
+	for _, svc := range []string{"s0", "s1", "s2", "s3", "s4"} {
+		ld := logs(svc, "User alice logged in from 10.0.0.1", "User bob logged in from 10.0.0.2")
+		require.NoError(t, first.ConsumeLogs(context.Background(), ld))
+		before[svc] = attr(records(ld)[1], "log.pattern.id")
+	}
+	require.NoError(t, first.ConsumeLogs(context.Background(), logs("s3", "User dave logged in from 10.0.0.4")))
+	require.NoError(t, first.Shutdown(context.Background()))
+
+	small := *cfg
+	small.MaxPartitions = 2
+	second := startWith(t, &small, host)
+	defer func() { require.NoError(t, second.Shutdown(context.Background())) }()
+	for _, svc := range []string{"s3", "s4", "s0", "s1", "s2"} { // s3, s4: the two most recent
+		ld := logs(svc, "User carol logged in from 10.0.0.3")
+		require.NoError(t, second.ConsumeLogs(context.Background(), ld))
+		if svc == "s3" || svc == "s4" {
+			assert.Equal(t, before[svc], attr(records(ld)[0], "log.pattern.id"), svc)
+		} else {
+			assert.NotEqual(t, before[svc], attr(records(ld)[0], "log.pattern.id"), svc)
+		}
+	}
 }
 
 // Ids keep their meaning across a restart: the restarted processor puts a
@@ -106,4 +165,30 @@ func TestStorageErrors(t *testing.T) {
 	q := startWithStorage(t, host) // a corrupt state is ignored
 	require.NoError(t, q.ConsumeLogs(context.Background(), logs("s", "hello world")))
 	require.NoError(t, q.Shutdown(context.Background()))
+}
+
+// Batches from several goroutines and the periodic save run together;
+// every record is tagged (run with -race to check the locking).
+func TestConcurrentConsumeAndSave(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Storage = &storageID
+	cfg.SaveInterval = time.Millisecond
+	cfg.MaxPartitions = 3
+	p := startWith(t, cfg, hostWith{storageID: &memStorage{data: map[string][]byte{}}})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				ld := logs(fmt.Sprint("svc", (g+i)%5), fmt.Sprintf("worker %d took %dms", g, i), "user alice logged in")
+				assert.NoError(t, p.ConsumeLogs(context.Background(), ld))
+				for _, lr := range records(ld) {
+					assert.Len(t, attr(lr, "log.pattern.id"), 16)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, p.Shutdown(context.Background()))
 }

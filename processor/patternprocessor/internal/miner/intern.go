@@ -4,13 +4,18 @@ import "sync"
 
 // interned holds the masked tokens met so far, so that a masked token is
 // allocated once, not once per line. Masked tokens are few (their variable
-// parts are gone); the table is bounded all the same.
+// parts are gone); the table is bounded by bytes all the same, and emptied
+// when full (patterns keep their own references, so nothing is lost).
 var interned = struct {
 	sync.RWMutex
-	m map[string]string
+	m     map[string]string
+	bytes int
 }{m: map[string]string{}}
 
-const maxInterned = 1 << 16
+// MaxInternedBytes bounds the intern table: key text plus map overhead.
+const MaxInternedBytes = 4 << 20
+
+const internOverhead = 64 // map entry and string headers
 
 func intern(b []byte) string {
 	interned.RLock()
@@ -21,10 +26,19 @@ func intern(b []byte) string {
 	}
 	s = string(b)
 	interned.Lock()
-	if len(interned.m) >= maxInterned {
+	if interned.bytes+len(s)+internOverhead > MaxInternedBytes {
 		clear(interned.m)
+		interned.bytes = 0
 	}
 	interned.m[s] = s
+	interned.bytes += len(s) + internOverhead
 	interned.Unlock()
 	return s
+}
+
+// InternedBytes is the current size of the intern table.
+func InternedBytes() int {
+	interned.RLock()
+	defer interned.RUnlock()
+	return interned.bytes
 }

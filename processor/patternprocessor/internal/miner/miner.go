@@ -3,21 +3,28 @@
 // token, and each line joins the most similar template of its group, or
 // starts a new one. Joining turns the positions that differ into
 // wildcards. A template's id is fixed when it is created and never changes.
+//
+// A first token that looks like a name (a program, host or component:
+// "com.apple.X.daily:", "kernel[<*>]:", "svchost.exe") is not trusted as
+// a group key: such lines share one group per token count, and the
+// similarity of every token, the first included, decides, as Drain does
+// for tokens that hold digits.
 package miner
 
 import (
 	"container/list"
 	"encoding/hex"
+	"slices"
 	"strings"
 
 	"github.com/cespare/xxhash/v2"
 )
 
-// Threshold is the share of a template's informative tokens (those with no
-// wildcard in them) that a line must repeat to join it. It is the same for
-// every source: masking takes the variables out first, so what is left is
-// mostly constant text, and 0.7 lets about one word in three vary.
-const Threshold = 0.7
+// DefaultThreshold is the share of a template's informative tokens (those
+// with no wildcard in them) that a line must repeat to join it. It is the
+// same for every source: masking takes the variables out first, so what is
+// left is mostly constant text, and 0.7 lets about one word in three vary.
+const DefaultThreshold = 0.7
 
 // Pattern is a learned template.
 type Pattern struct {
@@ -25,10 +32,14 @@ type Pattern struct {
 	ID  uint64
 	Hex string
 
+	// tokens are substrings of origin (a copy owned by the pattern, never
+	// of the record) or the Wildcard constant.
 	tokens   []string
+	origin   string
 	template string
 	key      groupKey
 	elem     *list.Element
+	bytes    int
 	// Size is the number of lines the pattern took.
 	Size int
 }
@@ -38,63 +49,126 @@ func (p *Pattern) Template() string { return p.template }
 
 type groupKey struct {
 	n     int
-	first string
+	first string // "" when the first token looks like a name
 }
 
 // Miner holds the patterns of one partition. It is not safe for use by
 // several goroutines at once.
 type Miner struct {
-	seed    uint64
-	max     int
-	groups  map[groupKey][]*Pattern
-	lru     *list.List // front: most recently used
-	evicted int
-	digest  *xxhash.Digest
+	seed      uint64
+	max       int
+	threshold float64
+	groups    map[groupKey][]*Pattern
+	lru       *list.List // front: most recently used
+	evicted   int
+	bytes     int
+	digest    *xxhash.Digest
 }
 
 // New returns a miner holding at most max patterns; past that, the least
 // recently used pattern is forgotten. seed separates the ids of partitions.
-func New(seed uint64, max int) *Miner {
-	return &Miner{seed: seed, max: max, groups: map[groupKey][]*Pattern{}, lru: list.New(), digest: xxhash.New()}
+// threshold is the similarity a line needs to join a pattern (0: the
+// default).
+func New(seed uint64, max int, threshold float64) *Miner {
+	if threshold <= 0 {
+		threshold = DefaultThreshold
+	}
+	return &Miner{seed: seed, max: max, threshold: threshold, groups: map[groupKey][]*Pattern{},
+		lru: list.New(), digest: xxhash.New()}
 }
 
 // Len is the number of patterns held.
 func (m *Miner) Len() int { return m.lru.Len() }
 
-// Evicted is the number of patterns forgotten at the bound so far.
+// Evicted is the number of patterns forgotten so far.
 func (m *Miner) Evicted() int { return m.evicted }
 
-// Match finds or creates the pattern of a tokenized line. created tells
-// whether the pattern is new. tokens may be reused by the caller afterwards.
-func (m *Miner) Match(tokens []string) (p *Pattern, created bool) {
+// Bytes estimates the memory the patterns hold: their text, token slices
+// and fixed overhead. It is what a memory budget counts.
+func (m *Miner) Bytes() int { return m.bytes }
+
+// patternOverhead is the fixed cost of a pattern: the struct, its list
+// element, its id text and its slot in the group.
+const patternOverhead = 256
+
+func keyOf(tokens []string) groupKey {
 	key := groupKey{n: len(tokens)}
-	if len(tokens) > 0 {
+	if len(tokens) > 0 && !nameLike(tokens[0]) {
 		key.first = tokens[0]
 	}
-	group := m.groups[key]
+	return key
+}
+
+// nameLike reports whether a first token is more likely a name that varies
+// (a program, host, file or component) than a fixed word: it holds a dot,
+// bracket or parenthesis, or a colon before its end. A token with masked
+// parts is not: masking already made it the same across lines; nor is a
+// key=value token (a structured record's kept fields).
+func nameLike(tok string) bool {
+	if strings.Contains(tok, Wildcard) || strings.IndexByte(tok, '=') >= 0 {
+		return false
+	}
+	if strings.ContainsAny(tok, ".[(") {
+		return true
+	}
+	k := strings.IndexByte(tok, ':')
+	return k >= 0 && k < len(tok)-1
+}
+
+// Match finds or creates the pattern of a tokenized line. created tells
+// whether the pattern is new. tokens may be reused by the caller afterwards;
+// a new pattern copies what it keeps.
+func (m *Miner) Match(tokens []string) (p *Pattern, created bool) {
+	key := keyOf(tokens)
 	best, bestSim := (*Pattern)(nil), -1.0
-	for _, c := range group {
+	for _, c := range m.groups[key] {
 		if s := similarity(c.tokens, tokens); s > bestSim {
 			best, bestSim = c, s
 		}
 	}
-	if best != nil && bestSim >= Threshold {
+	if best != nil && bestSim >= m.threshold {
 		if generalize(best.tokens, tokens) {
+			m.bytes -= best.bytes
 			best.template = strings.Join(best.tokens, " ")
+			best.bytes = best.size()
+			m.bytes += best.bytes
 		}
 		best.Size++
 		m.lru.MoveToFront(best.elem)
 		return best, false
 	}
-	return m.create(key, tokens), true
+	return m.create(tokens), true
 }
 
-func (m *Miner) create(key groupKey, tokens []string) *Pattern {
-	p := &Pattern{tokens: append([]string(nil), tokens...), key: key, Size: 1}
-	p.template = strings.Join(p.tokens, " ")
+func (m *Miner) create(tokens []string) *Pattern {
+	p := newPattern(tokens)
 	p.ID = m.hash(p.template)
 	m.add(p)
 	return p
+}
+
+// newPattern copies tokens into one string owned by the pattern, so that
+// the pattern never keeps a record's body alive; its group key is taken
+// from the copy too.
+func newPattern(tokens []string) *Pattern {
+	p := &Pattern{origin: strings.Join(tokens, " "), tokens: make([]string, len(tokens)), Size: 1}
+	p.template = p.origin
+	at := 0
+	for i, t := range tokens {
+		p.tokens[i] = p.origin[at : at+len(t)]
+		at += len(t) + 1
+	}
+	p.key = keyOf(p.tokens)
+	p.bytes = p.size()
+	return p
+}
+
+func (p *Pattern) size() int {
+	n := patternOverhead + len(p.origin) + 16*cap(p.tokens)
+	if p.template != p.origin {
+		n += len(p.template)
+	}
+	return n
 }
 
 // add makes p the most recently used pattern, within the bound.
@@ -106,9 +180,21 @@ func (m *Miner) add(p *Pattern) {
 	p.Hex = hex.EncodeToString(b[:])
 	p.elem = m.lru.PushFront(p)
 	m.groups[p.key] = append(m.groups[p.key], p)
+	m.bytes += p.bytes
 	if m.max > 0 && m.lru.Len() > m.max {
-		m.evict(m.lru.Back().Value.(*Pattern))
+		m.EvictOldest()
 	}
+}
+
+// EvictOldest forgets the least recently used pattern; it reports false
+// when there is none.
+func (m *Miner) EvictOldest() bool {
+	e := m.lru.Back()
+	if e == nil {
+		return false
+	}
+	m.evict(e.Value.(*Pattern))
+	return true
 }
 
 // Snapshot is a pattern as it is saved and restored.
@@ -118,12 +204,13 @@ type Snapshot struct {
 	Size   int      `json:"size"`
 }
 
-// Export returns the patterns, least recently used first.
+// Export returns copies of the patterns, least recently used first; they
+// may be read while the miner goes on.
 func (m *Miner) Export() []Snapshot {
 	out := make([]Snapshot, 0, m.lru.Len())
 	for e := m.lru.Back(); e != nil; e = e.Prev() {
 		p := e.Value.(*Pattern)
-		out = append(out, Snapshot{ID: p.ID, Tokens: p.tokens, Size: p.Size})
+		out = append(out, Snapshot{ID: p.ID, Tokens: slices.Clone(p.tokens), Size: p.Size})
 	}
 	return out
 }
@@ -135,9 +222,8 @@ func (m *Miner) Restore(saved []Snapshot) {
 		if len(s.Tokens) == 0 {
 			continue
 		}
-		p := &Pattern{ID: s.ID, tokens: append([]string(nil), s.Tokens...), Size: s.Size,
-			key: groupKey{n: len(s.Tokens), first: s.Tokens[0]}}
-		p.template = strings.Join(p.tokens, " ")
+		p := newPattern(s.Tokens)
+		p.ID, p.Size = s.ID, s.Size
 		m.add(p)
 	}
 }
@@ -169,6 +255,7 @@ func (m *Miner) evict(p *Pattern) {
 	} else {
 		m.groups[p.key] = g
 	}
+	m.bytes -= p.bytes
 	m.evicted++
 }
 

@@ -26,7 +26,7 @@ func TestTokensMaskVariables(t *testing.T) {
 }
 
 func TestMatchGroupsAndGeneralizes(t *testing.T) {
-	m := New(1, 0)
+	m := New(1, 0, 0)
 	tk := NewTokenizer(0)
 	a, created := m.Match(tk.Tokens("session opened for user root by uid 0"))
 	assert.True(t, created)
@@ -42,7 +42,7 @@ func TestMatchGroupsAndGeneralizes(t *testing.T) {
 }
 
 func TestEvictionForgetsLeastRecentlyUsed(t *testing.T) {
-	m := New(1, 2)
+	m := New(1, 2, 0)
 	tk := NewTokenizer(0)
 	first, _ := m.Match(tk.Tokens("alpha one"))
 	m.Match(tk.Tokens("beta two"))
@@ -62,7 +62,9 @@ func FuzzTokensAndMatch(f *testing.F) {
 	f.Add("user alice logged in from 10.0.0.1:22")
 	f.Add("\xff\x00\"unterminated")
 	f.Add(`a="b c" d=(1) /x/y [z]`)
-	m := New(7, 100)
+	f.Add(`{"level":"info","msg":"server \"x\" started","n":[1,{"a":"}"}]}`)
+	f.Add(`level=warn msg="a \" b" k=v`)
+	m := New(7, 100, 0)
 	tk := NewTokenizer(256)
 	f.Fuzz(func(t *testing.T, line string) {
 		tokens := tk.Tokens(line)
@@ -83,4 +85,28 @@ func FuzzTokensAndMatch(f *testing.F) {
 			t.Fatalf("id %q", p.Hex)
 		}
 	})
+}
+
+// The intern table is bounded by bytes, not by entries (issue 10, item 6):
+// long masked tokens cannot make it grow past MaxInternedBytes.
+func TestInternTableIsBoundedByBytes(t *testing.T) {
+	tk := NewTokenizer(0)
+	long := strings.Repeat("x", 4000)
+	for i := range 5000 { // about 20 MB of distinct masked tokens
+		tk.Tokens(long + "=" + strings.Repeat("y", i%7) + "(" + long[:i%4000] + "1)")
+		assert.LessOrEqual(t, InternedBytes(), MaxInternedBytes)
+	}
+}
+
+func BenchmarkTokensStructured(b *testing.B) {
+	tk := NewTokenizer(4096)
+	lines := []string{
+		`{"time":"2024-05-01T10:00:00Z","level":"info","msg":"server started","port":8080,"user":"alice"}`,
+		`time=2024-05-01T10:00:07Z level=error msg="payment declined" order_id=17 reason="card expired"`,
+		`Failed password for invalid user admin from 10.0.0.7 port 52683 ssh2`,
+	}
+	b.ReportAllocs()
+	for i := range b.N {
+		tk.Tokens(lines[i%len(lines)])
+	}
 }

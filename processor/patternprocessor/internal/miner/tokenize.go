@@ -1,6 +1,9 @@
 package miner
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Wildcard stands for a variable part in a template.
 const Wildcard = "<*>"
@@ -18,6 +21,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 type Tokenizer struct {
 	tokens []string
 	buf    []byte
+	head   []byte // kept fields of a structured record
 	maxLen int
 }
 
@@ -31,10 +35,29 @@ func NewTokenizer(maxLen int) *Tokenizer { return &Tokenizer{maxLen: maxLen} }
 // holding a digit is a variable. The returned slice is valid until the
 // next call.
 func (t *Tokenizer) Tokens(line string) []string {
-	if t.maxLen > 0 && len(line) > t.maxLen {
-		line = line[:t.maxLen]
-	}
+	line = Truncate(line, t.maxLen)
 	t.tokens = t.tokens[:0]
+	if t.structured(line) {
+		return t.tokens
+	}
+	t.text(line)
+	return t.tokens
+}
+
+// Truncate cuts s to at most n bytes (0: no limit) at a rune boundary, so
+// that a template never ends inside a UTF-8 sequence.
+func Truncate(s string, n int) string {
+	if n <= 0 || len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// text appends the masked tokens of free text.
+func (t *Tokenizer) text(line string) {
 	for i := 0; i < len(line); {
 		for i < len(line) && isSpace(line[i]) {
 			i++
@@ -56,7 +79,6 @@ func (t *Tokenizer) Tokens(line string) []string {
 		}
 		t.tokens = append(t.tokens, t.mask(line[start:i], quoted))
 	}
-	return t.tokens
 }
 
 // mask returns tok with its variable parts replaced by the wildcard. It
@@ -65,9 +87,6 @@ func (t *Tokenizer) Tokens(line string) []string {
 func (t *Tokenizer) mask(tok string, quoted bool) string {
 	if len(tok) > 1 && tok[0] == '/' {
 		return Wildcard // a path
-	}
-	if httpMethods[tok] {
-		return Wildcard // access logs vary the method over one template
 	}
 	if k := strings.IndexByte(tok, '='); k > 0 && k < len(tok)-1 && !quoted && !hasDigit(tok[:k]) && isWord(tok[k+1:]) {
 		return t.keyValue(tok[:k+1]) // key=value: the value is a variable
@@ -108,8 +127,6 @@ func (t *Tokenizer) mask(tok string, quoted bool) string {
 	}
 	return intern(t.buf)
 }
-
-var httpMethods = map[string]bool{"GET": true, "POST": true, "PUT": true, "DELETE": true, "PATCH": true, "HEAD": true, "OPTIONS": true}
 
 // isWord reports whether s is a plain value: no delimiters in it, so that
 // "a=b" is a key and a value but "a=(b)" or "a=b,c=d" are left to the

@@ -1,0 +1,259 @@
+package miner
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Structured logs (a JSON object or logfmt pairs) carry their constant
+// text in a message field and their variables in the other fields. They
+// are mined field by field: the message is mined as text, a few
+// low-cardinality fields keep their value ("level=info"), and every other
+// field keeps only its key ("user=<*>"), so that records group by what
+// they say, not by their shape.
+
+// messageKeys hold the text of a structured record.
+var messageKeys = []string{"msg", "message"}
+
+// keptKeys are fields whose values are few and tell records apart.
+var keptKeys = []string{"level", "lvl", "severity", "loglevel", "component", "logger", "module"}
+
+func isKey(k string, keys []string) bool {
+	for _, c := range keys {
+		if strings.EqualFold(k, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsMessageKey reports whether a field holds a structured record's text.
+func IsMessageKey(k string) bool { return isKey(k, messageKeys) }
+
+// Field appends the tokens of one field of a structured record: the text
+// of a message field, "key=value" for a low-cardinality string field,
+// "key=<*>" for any other. isString tells whether value is a string.
+func (t *Tokenizer) Field(key, value string, isString bool) {
+	switch {
+	case isString && IsMessageKey(key):
+		t.text(value)
+	case isString && isKey(key, keptKeys) && len(value) <= 32 && utf8.ValidString(value):
+		if len(t.head) > 0 {
+			t.head = append(t.head, ' ')
+		}
+		t.head = append(append(append(t.head, key...), '='), value...)
+	default:
+		t.buf = append(append(append(t.buf[:0], key...), '='), Wildcard...)
+		t.tokens = append(t.tokens, intern(t.buf))
+	}
+}
+
+// Begin starts the tokens of a record built field by field (Field, Text);
+// End returns them, valid until the next call. The kept fields form one
+// head token, first: the first token keys the group, so records that
+// differ in level or component never share a pattern.
+func (t *Tokenizer) Begin() {
+	t.tokens = t.tokens[:0]
+	t.head = t.head[:0]
+}
+
+// Text appends the tokens of free text.
+func (t *Tokenizer) Text(s string) { t.text(Truncate(s, t.maxLen)) }
+
+// End returns the tokens, head first.
+func (t *Tokenizer) End() []string {
+	if len(t.head) > 0 {
+		t.tokens = append(t.tokens, "")
+		copy(t.tokens[1:], t.tokens)
+		t.tokens[0] = intern(t.head)
+	}
+	return t.tokens
+}
+
+// structured appends the tokens of a JSON object or logfmt line and
+// reports whether line was one; if not, it appends nothing.
+func (t *Tokenizer) structured(line string) bool {
+	s := strings.TrimSpace(line)
+	t.Begin()
+	var ok bool
+	if len(s) > 1 && s[0] == '{' && s[len(s)-1] == '}' {
+		ok = t.jsonObject(s)
+	} else {
+		ok = t.logfmt(s)
+	}
+	if ok {
+		t.End()
+		return true
+	}
+	t.Begin()
+	return false
+}
+
+// jsonObject reads the top-level fields of a JSON object; nested objects
+// and arrays are values like any other (masked).
+func (t *Tokenizer) jsonObject(s string) bool {
+	i := skipSpace(s, 1)
+	for i < len(s) && s[i] != '}' {
+		key, next, ok := jsonString(s, i)
+		if !ok {
+			return false
+		}
+		i = skipSpace(s, next)
+		if i >= len(s) || s[i] != ':' {
+			return false
+		}
+		i = skipSpace(s, i+1)
+		if i >= len(s) {
+			return false
+		}
+		if s[i] == '"' {
+			val, next, ok := jsonString(s, i)
+			if !ok {
+				return false
+			}
+			t.Field(key, val, true)
+			i = next
+		} else {
+			end := jsonValueEnd(s, i)
+			if end <= i {
+				return false
+			}
+			t.Field(key, "", false)
+			i = end
+		}
+		i = skipSpace(s, i)
+		if i < len(s) && s[i] == ',' {
+			i = skipSpace(s, i+1)
+		}
+	}
+	return i == len(s)-1
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+// jsonString reads the JSON string starting at s[i] == '"' and returns its
+// value and the index after it. Only a string with escapes is copied.
+func jsonString(s string, i int) (string, int, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return "", i, false
+	}
+	escaped := false
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			if !escaped {
+				return s[i+1 : j], j + 1, true
+			}
+			var v string
+			if err := json.Unmarshal([]byte(s[i:j+1]), &v); err != nil {
+				return "", j, false
+			}
+			return v, j + 1, true
+		}
+	}
+	return "", len(s), false
+}
+
+// jsonValueEnd returns the index after the non-string value at s[i]: a
+// scalar, or a balanced object or array (strings inside skipped).
+func jsonValueEnd(s string, i int) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch c := s[j]; c {
+		case '"':
+			_, next, ok := jsonString(s, j)
+			if !ok {
+				return -1
+			}
+			j = next - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return j
+			}
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		case ',':
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	if depth != 0 {
+		return -1
+	}
+	return len(s)
+}
+
+// logfmt reads a line made only of key=value pairs (values bare or
+// double-quoted) that has a message key; anything else is not logfmt.
+func (t *Tokenizer) logfmt(s string) bool {
+	if !strings.Contains(s, "msg=") && !strings.Contains(s, "message=") {
+		return false // the common case: free text, decided without a scan
+	}
+	hasMessage := false
+	for i := 0; i < len(s); {
+		k := i
+		for k < len(s) && isKeyByte(s[k]) {
+			k++
+		}
+		if k == i || k >= len(s) || s[k] != '=' {
+			return false
+		}
+		key := s[i:k]
+		val, next, ok := logfmtValue(s, k+1)
+		if !ok {
+			return false
+		}
+		hasMessage = hasMessage || IsMessageKey(key)
+		t.Field(key, val, true)
+		i = skipSpace(s, next)
+	}
+	return hasMessage
+}
+
+func isKeyByte(c byte) bool {
+	return c == '_' || c == '.' || c == '-' || c == '/' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+// logfmtValue reads a bare or quoted value at s[i].
+func logfmtValue(s string, i int) (string, int, bool) {
+	if i < len(s) && s[i] == '"' {
+		escaped := false
+		for j := i + 1; j < len(s); j++ {
+			switch s[j] {
+			case '\\':
+				escaped = true
+				j++
+			case '"':
+				if !escaped {
+					return s[i+1 : j], j + 1, true
+				}
+				v, err := strconv.Unquote(s[i : j+1])
+				return v, j + 1, err == nil
+			}
+		}
+		return "", len(s), false
+	}
+	j := i
+	for j < len(s) && !isSpace(s[j]) {
+		if s[j] == '"' {
+			return "", j, false
+		}
+		j++
+	}
+	return s[i:j], j, true
+}
