@@ -27,12 +27,17 @@ import (
 // maxInterned bounds the intern table; past it the table starts afresh.
 const maxInterned = 1 << 16
 
+// hasher digests what goes into one table.
+type hasher struct {
+	hash xxhash.Digest
+	num  [8]byte
+}
+
 // common is the state every block shares.
 type common struct {
+	hasher
 	interned map[string]any
 	arena    []byte
-	hash     xxhash.Digest
-	num      [8]byte
 }
 
 func (c *common) reset() {
@@ -56,16 +61,16 @@ func (c *common) intern(s string) any {
 // Token is a digest of everything the block holds: the same pdata gives
 // the same token, in any process, so ClickHouse can recognise a retried
 // insert (insert_deduplication_token).
-func (c *common) Token() string {
+func (c *hasher) Token() string {
 	return strconv.FormatUint(c.hash.Sum64(), 16)
 }
 
-func (c *common) hstr(s string) {
+func (c *hasher) hstr(s string) {
 	_, _ = c.hash.WriteString(s)
 	c.hu64(uint64(len(s))) // keep ("ab","c") apart from ("a","bc")
 }
 
-func (c *common) hu64(v uint64) {
+func (c *hasher) hu64(v uint64) {
 	binary.LittleEndian.PutUint64(c.num[:], v)
 	_, _ = c.hash.Write(c.num[:])
 }
@@ -133,6 +138,7 @@ func (c *common) valueString(v pcommon.Value) string {
 // MapCol fills a Map(LowCardinality(String), String) column.
 type MapCol struct {
 	c    *common
+	h    *hasher
 	keys []any
 	vals []string
 	rows []mapCell
@@ -156,8 +162,8 @@ func (r *mapCell) Next() bool { r.pos++; return r.pos < r.end }
 func (r *mapCell) Key() any   { return r.m.keys[r.pos] }
 func (r *mapCell) Value() any { return &r.m.vals[r.pos] }
 
-func (m *MapCol) reset(c *common) {
-	m.c = c
+func (m *MapCol) reset(c *common, h *hasher) {
+	m.c, m.h = c, h
 	m.keys = clearAny(m.keys)
 	m.vals = m.vals[:0]
 	m.rows = m.rows[:0]
@@ -172,11 +178,11 @@ func (m *MapCol) appendCell(am pcommon.Map) int {
 		s := m.c.valueString(v)
 		m.keys = append(m.keys, m.c.intern(k))
 		m.vals = append(m.vals, s)
-		m.c.hstr(k)
-		m.c.hstr(s)
+		m.h.hstr(k)
+		m.h.hstr(s)
 	}
 	m.rows = append(m.rows, mapCell{m: m, start: start, end: int32(len(m.keys))})
-	m.c.hu64(uint64(len(m.keys)) - uint64(start))
+	m.h.hu64(uint64(len(m.keys)) - uint64(start))
 	return len(m.rows) - 1
 }
 
@@ -206,8 +212,8 @@ type MapArr struct {
 	rows  [][]*mapCell
 }
 
-func (a *MapArr) reset(c *common) {
-	a.cells.reset(c)
+func (a *MapArr) reset(c *common, h *hasher) {
+	a.cells.reset(c, h)
 	a.offs = append(a.offs[:0], 0)
 	a.rows = a.rows[:0]
 }
@@ -301,4 +307,4 @@ func clearAny(s []any) []any {
 // timeOf is a pdata timestamp as the DateTime64(9) column takes it.
 func timeOf(t pcommon.Timestamp) time.Time { return time.Unix(0, int64(t)).UTC() }
 
-func (c *common) hf64(v float64) { c.hu64(math.Float64bits(v)) }
+func (c *hasher) hf64(v float64) { c.hu64(math.Float64bits(v)) }

@@ -40,12 +40,12 @@ func (b *Logs) Reset() {
 	b.ServiceName = clearAny(b.ServiceName)
 	b.Body = b.Body[:0]
 	b.ResourceSchema = clearAny(b.ResourceSchema)
-	b.ResourceAttrs.reset(&b.common)
+	b.ResourceAttrs.reset(&b.common, &b.hasher)
 	b.ScopeSchema = clearAny(b.ScopeSchema)
 	b.ScopeName = b.ScopeName[:0]
 	b.ScopeVersion = clearAny(b.ScopeVersion)
-	b.ScopeAttrs.reset(&b.common)
-	b.LogAttrs.reset(&b.common)
+	b.ScopeAttrs.reset(&b.common, &b.hasher)
+	b.LogAttrs.reset(&b.common, &b.hasher)
 	b.EventName = b.EventName[:0]
 }
 

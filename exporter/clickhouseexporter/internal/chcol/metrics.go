@@ -11,6 +11,7 @@ import (
 // exemplar columns of all but the summary one.
 type pointCols struct {
 	c              *common
+	h              hasher // each table has its own token
 	ResourceAttrs  MapCol
 	ResourceSchema []string
 	ScopeName      []string
@@ -38,21 +39,22 @@ type pointCols struct {
 
 func (p *pointCols) reset(c *common) {
 	p.c = c
-	p.ResourceAttrs.reset(c)
+	p.h.hash.Reset()
+	p.ResourceAttrs.reset(c, &p.h)
 	p.ResourceSchema = p.ResourceSchema[:0]
 	p.ScopeName = p.ScopeName[:0]
 	p.ScopeVersion = p.ScopeVersion[:0]
-	p.ScopeAttrs.reset(c)
+	p.ScopeAttrs.reset(c, &p.h)
 	p.ScopeDropped = p.ScopeDropped[:0]
 	p.ScopeSchema = p.ScopeSchema[:0]
 	p.ServiceName = clearAny(p.ServiceName)
 	p.MetricName = p.MetricName[:0]
 	p.Description = p.Description[:0]
 	p.Unit = p.Unit[:0]
-	p.Attrs.reset(c)
+	p.Attrs.reset(c, &p.h)
 	p.StartTime = p.StartTime[:0]
 	p.Time = p.Time[:0]
-	p.ExAttrs.reset(c)
+	p.ExAttrs.reset(c, &p.h)
 	p.ExTime.reset()
 	p.ExValue.reset()
 	p.ExSpanID.reset()
@@ -105,11 +107,11 @@ func (p *pointCols) add(w *where, dp pointHead) {
 	p.StartTime = append(p.StartTime, timeOf(dp.start))
 	p.Time = append(p.Time, timeOf(dp.time))
 	p.Flags = append(p.Flags, uint32(dp.flags))
-	p.c.hstr(w.m.Name())
-	p.c.hstr(scope.Name())
-	p.c.hu64(uint64(dp.start))
-	p.c.hu64(uint64(dp.time))
-	p.c.hu64(uint64(dp.flags))
+	p.h.hstr(w.m.Name())
+	p.h.hstr(scope.Name())
+	p.h.hu64(uint64(dp.start))
+	p.h.hu64(uint64(dp.time))
+	p.h.hu64(uint64(dp.flags))
 }
 
 func (p *pointCols) addExemplars(es pmetric.ExemplarSlice) {
@@ -125,10 +127,10 @@ func (p *pointCols) addExemplars(es pmetric.ExemplarSlice) {
 		p.ExValue.Add(v)
 		p.ExSpanID.Add(p.c.hexID(sid[:]))
 		p.ExTraceID.Add(p.c.hexID(tid[:]))
-		p.c.hu64(uint64(e.Timestamp()))
-		p.c.hf64(v)
-		_, _ = p.c.hash.Write(tid[:])
-		_, _ = p.c.hash.Write(sid[:])
+		p.h.hu64(uint64(e.Timestamp()))
+		p.h.hf64(v)
+		_, _ = p.h.hash.Write(tid[:])
+		_, _ = p.h.hash.Write(sid[:])
 	}
 	p.ExAttrs.EndRow()
 	p.ExTime.EndRow()
@@ -171,7 +173,7 @@ func (g *Gauge) add(w *where, dp pmetric.NumberDataPoint) {
 		v = float64(dp.IntValue())
 	}
 	g.Value = append(g.Value, v)
-	g.c.hf64(v)
+	g.h.hf64(v)
 	g.addExemplars(dp.Exemplars())
 }
 
@@ -218,21 +220,21 @@ func (h *Histogram) add(w *where, dp pmetric.HistogramDataPoint, temp pmetric.Ag
 	h.Sum = append(h.Sum, dp.Sum())
 	for _, c := range dp.BucketCounts().All() {
 		h.Buckets.Add(c)
-		h.c.hu64(c)
+		h.h.hu64(c)
 	}
 	for _, b := range dp.ExplicitBounds().All() {
 		h.Bounds.Add(b)
-		h.c.hf64(b)
+		h.h.hf64(b)
 	}
 	h.Buckets.EndRow()
 	h.Bounds.EndRow()
 	h.Min = append(h.Min, dp.Min())
 	h.Max = append(h.Max, dp.Max())
 	h.Temporality = append(h.Temporality, int32(temp))
-	h.c.hu64(dp.Count())
-	h.c.hf64(dp.Sum())
-	h.c.hf64(dp.Min())
-	h.c.hf64(dp.Max())
+	h.h.hu64(dp.Count())
+	h.h.hf64(dp.Sum())
+	h.h.hf64(dp.Min())
+	h.h.hf64(dp.Max())
 	h.addExemplars(dp.Exemplars())
 }
 
@@ -280,25 +282,25 @@ func (h *ExpHistogram) add(w *where, dp pmetric.ExponentialHistogramDataPoint, t
 	h.NegOffset = append(h.NegOffset, dp.Negative().Offset())
 	for _, c := range dp.Positive().BucketCounts().All() {
 		h.PosBuckets.Add(c)
-		h.c.hu64(c)
+		h.h.hu64(c)
 	}
-	h.c.hu64(uint64(dp.Positive().BucketCounts().Len()))
+	h.h.hu64(uint64(dp.Positive().BucketCounts().Len()))
 	for _, c := range dp.Negative().BucketCounts().All() {
 		h.NegBuckets.Add(c)
-		h.c.hu64(c)
+		h.h.hu64(c)
 	}
 	h.PosBuckets.EndRow()
 	h.NegBuckets.EndRow()
 	h.Min = append(h.Min, dp.Min())
 	h.Max = append(h.Max, dp.Max())
 	h.Temporality = append(h.Temporality, int32(temp))
-	h.c.hu64(dp.Count())
-	h.c.hu64(dp.ZeroCount())
-	h.c.hu64(uint64(dp.Scale())<<32 | uint64(uint32(dp.Positive().Offset())))
-	h.c.hu64(uint64(uint32(dp.Negative().Offset())))
-	h.c.hf64(dp.Sum())
-	h.c.hf64(dp.Min())
-	h.c.hf64(dp.Max())
+	h.h.hu64(dp.Count())
+	h.h.hu64(dp.ZeroCount())
+	h.h.hu64(uint64(dp.Scale())<<32 | uint64(uint32(dp.Positive().Offset())))
+	h.h.hu64(uint64(uint32(dp.Negative().Offset())))
+	h.h.hf64(dp.Sum())
+	h.h.hf64(dp.Min())
+	h.h.hf64(dp.Max())
 	h.addExemplars(dp.Exemplars())
 }
 
@@ -338,13 +340,13 @@ func (s *Summary) add(w *where, dp pmetric.SummaryDataPoint) {
 		q := qs.At(i)
 		s.Quantiles.Add(q.Quantile())
 		s.Values.Add(q.Value())
-		s.c.hf64(q.Quantile())
-		s.c.hf64(q.Value())
+		s.h.hf64(q.Quantile())
+		s.h.hf64(q.Value())
 	}
 	s.Quantiles.EndRow()
 	s.Values.EndRow()
-	s.c.hu64(s.Count[len(s.Count)-1])
-	s.c.hf64(dp.Sum())
+	s.h.hu64(s.Count[len(s.Count)-1])
+	s.h.hf64(dp.Sum())
 }
 
 // Rows is the number of rows filled.
@@ -413,7 +415,7 @@ func (b *Metrics) fillMetric(w *where) {
 			b.Sum.Temporality = append(b.Sum.Temporality, int32(s.AggregationTemporality()))
 			b.Sum.Monotonic = append(b.Sum.Monotonic, s.IsMonotonic())
 		}
-		b.hu64(uint64(s.AggregationTemporality()))
+		b.Sum.h.hu64(uint64(s.AggregationTemporality())<<1 | boolBit(s.IsMonotonic()))
 	case pmetric.MetricTypeHistogram:
 		h := w.m.Histogram()
 		dps := h.DataPoints()
@@ -435,3 +437,15 @@ func (b *Metrics) fillMetric(w *where) {
 		b.Empty++
 	}
 }
+
+func boolBit(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Token is this table's insert_deduplication_token: each metrics table
+// has its own, so a retry of only the tables that failed gets the same
+// token as their first attempt.
+func (p *pointCols) Token() string { return p.h.Token() }

@@ -45,20 +45,20 @@ func (b *Traces) Reset() {
 	b.SpanName = clearAny(b.SpanName)
 	b.SpanKind = clearAny(b.SpanKind)
 	b.ServiceName = clearAny(b.ServiceName)
-	b.ResourceAttrs.reset(&b.common)
+	b.ResourceAttrs.reset(&b.common, &b.hasher)
 	b.ScopeName = b.ScopeName[:0]
 	b.ScopeVersion = b.ScopeVersion[:0]
-	b.SpanAttrs.reset(&b.common)
+	b.SpanAttrs.reset(&b.common, &b.hasher)
 	b.Duration = b.Duration[:0]
 	b.StatusCode = clearAny(b.StatusCode)
 	b.StatusMessage = b.StatusMessage[:0]
 	b.EventTimes.reset()
 	b.EventNames.reset()
-	b.EventAttrs.reset(&b.common)
+	b.EventAttrs.reset(&b.common, &b.hasher)
 	b.LinkTraceIDs.reset()
 	b.LinkSpanIDs.reset()
 	b.LinkTraceStates.reset()
-	b.LinkAttrs.reset(&b.common)
+	b.LinkAttrs.reset(&b.common, &b.hasher)
 }
 
 // Rows is the number of rows filled.
