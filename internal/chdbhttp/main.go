@@ -18,7 +18,9 @@
 package main
 
 import (
+	"bytes"
 	"compress/gzip"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,7 +34,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
+	chproto "github.com/ClickHouse/ch-go/proto"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
 	chdb "github.com/chdb-io/chdb-go/chdb"
 )
 
@@ -95,6 +101,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if os.Getenv("CHDBHTTP_DEBUG") != "" {
 		log.Printf("query=%q format=%q params=%v body=%d", query, format, params, len(body))
 	}
+	// With client_protocol_version, Native results carry block info and
+	// serialization flags (the TCP protocol's block layout); chDB writes
+	// the plain file layout, so results are translated. Insert data comes
+	// in the plain layout (clients encode it for revision 0).
+	rev, _ := strconv.ParseUint(params.Get("client_protocol_version"), 10, 64)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(body) > 0 {
@@ -114,15 +125,41 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err.Error())
 		return
 	}
+	out := res.Buf()
+	if rev > 0 && format == "Native" && len(out) > 0 && !strings.Contains(strings.ToUpper(query), "FORMAT ") {
+		if out, err = transcode(out, 0, rev); err != nil {
+			writeError(w, "Code: 1000. DB::Exception: chdbhttp: "+err.Error())
+			return
+		}
+	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		w.Header().Set("Content-Encoding", "gzip")
 		gz := gzip.NewWriter(w)
-		_, _ = gz.Write(res.Buf())
+		_, _ = gz.Write(out)
 		_ = gz.Close()
 		return
 	}
-	_, _ = w.Write(res.Buf())
+	_, _ = w.Write(out)
+}
+
+// transcode reads Native blocks written for protocol revision from and
+// writes them for revision to.
+func transcode(in []byte, from, to uint64) ([]byte, error) {
+	r := chproto.NewReader(bytes.NewReader(in))
+	var out chproto.Buffer
+	for {
+		b := proto.Block{ServerContext: &column.ServerContext{Timezone: time.UTC}}
+		if err := b.Decode(r, from); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out.Buf, nil
+			}
+			return nil, err
+		}
+		if err := b.Encode(&out, to); err != nil {
+			return nil, err
+		}
+	}
 }
 
 func readBody(r *http.Request) ([]byte, error) {
