@@ -3,6 +3,7 @@ package clickhouseexporter
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
@@ -55,6 +56,10 @@ func classify(err error) (reason string, permanent bool) {
 	var ce *column.ColumnConverterError
 	if errors.As(err, &ce) {
 		return "column_conversion", true
+	}
+	// The HTTP transport checks the columns itself before sending.
+	if strings.Contains(err.Error(), "is not present in the table") {
+		return "no_such_column_in_table", true
 	}
 	var ex *clickhouse.Exception
 	if errors.As(err, &ex) {

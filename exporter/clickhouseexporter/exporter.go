@@ -31,6 +31,10 @@ type table struct {
 	name   string
 	def    schema.Table
 	insert string
+	// plain marks the columns the exporter fills as LowCardinality that
+	// the existing table has as plain String (an older schema): the
+	// driver takes []string for them, not interned values.
+	plain []bool
 }
 
 // chExporter writes one signal. Each push fills a block of column slices
@@ -170,6 +174,9 @@ func (e *chExporter) insert(ctx context.Context, t *table, cols []any, rows int,
 	}
 	defer func() { _ = batch.Close() }()
 	for i, c := range cols {
+		if t.plain != nil && t.plain[i] {
+			c = anyStrings(c)
+		}
 		if err := batch.Column(i).Append(c); err != nil {
 			return e.failed(ctx, t, rows, &appendError{column: t.def.Columns[i].Name, err: err})
 		}
@@ -193,4 +200,17 @@ func (e *chExporter) failed(ctx context.Context, t *table, rows int, err error) 
 		return permanentError(err)
 	}
 	return err
+}
+
+// anyStrings turns interned values back into strings.
+func anyStrings(c any) any {
+	vals, ok := c.([]any)
+	if !ok {
+		return c
+	}
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i], _ = v.(string)
+	}
+	return out
 }

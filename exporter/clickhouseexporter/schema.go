@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"go.uber.org/zap"
+
 	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/schema"
 )
 
@@ -28,13 +30,16 @@ func (e *chExporter) ensureSchema(ctx context.Context) error {
 	}
 	slices.Sort(suffixes)
 	for _, s := range suffixes {
-		if err := e.ensureTable(ctx, e.tables[s].name, e.tables[s].def); err != nil {
+		t := e.tables[s]
+		plain, err := e.ensureTable(ctx, t.name, t.def)
+		if err != nil {
 			return err
 		}
+		t.plain = plain
 	}
 	if e.signal == signalTraces {
 		lookup := e.cfg.TracesTableName + schema.TraceIDTS.Suffix
-		if err := e.ensureTable(ctx, lookup, schema.TraceIDTS); err != nil {
+		if _, err := e.ensureTable(ctx, lookup, schema.TraceIDTS); err != nil {
 			return err
 		}
 		if e.cfg.CreateSchema {
@@ -47,30 +52,54 @@ func (e *chExporter) ensureSchema(ctx context.Context) error {
 	return nil
 }
 
-func (e *chExporter) ensureTable(ctx context.Context, name string, def schema.Table) error {
+// ensureTable creates the table if asked, checks it, adds missing
+// optional columns, and says which LowCardinality columns the table has
+// as plain strings.
+func (e *chExporter) ensureTable(ctx context.Context, name string, def schema.Table) ([]bool, error) {
 	if e.cfg.CreateSchema {
 		if err := e.conn.Exec(ctx, schema.CreateTable(e.opts, def, name)); err != nil {
-			return fmt.Errorf("create table %s: %w", name, err)
+			return nil, fmt.Errorf("create table %s: %w", name, err)
 		}
 	}
 	have, err := e.describe(ctx, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	add, err := schema.Plan(name, def, have)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errIncompatible, err)
+		return nil, fmt.Errorf("%w: %w", errIncompatible, err)
 	}
 	for _, c := range add {
 		if !e.cfg.CreateSchema {
-			return fmt.Errorf("%w: table %s lacks column %s %s; enable create_schema to add it", errIncompatible, name, c.Name, c.Type)
+			return nil, fmt.Errorf("%w: table %s lacks column %s %s; enable create_schema to add it", errIncompatible, name, c.Name, c.Type)
 		}
 		if err := e.conn.Exec(ctx, schema.AddColumn(e.opts, name, c)); err != nil {
-			return fmt.Errorf("add column %s to %s: %w", c.Name, name, err)
+			return nil, fmt.Errorf("add column %s to %s: %w", c.Name, name, err)
 		}
-		e.set.Logger.Info("added a missing column to a ClickHouse table")
+		e.set.Logger.Info("added a missing column to a ClickHouse table",
+			zap.String("table", name), zap.String("column", c.Name), zap.String("type", c.Type))
+		have = append(have, schema.Existing{Name: c.Name, Type: c.Type})
 	}
-	return nil
+	return plainColumns(def, have), nil
+}
+
+// plainColumns marks the LowCardinality(String) columns of def that the
+// table has as String.
+func plainColumns(def schema.Table, have []schema.Existing) []bool {
+	types := make(map[string]string, len(have))
+	for _, h := range have {
+		types[h.Name] = h.Type
+	}
+	var out []bool
+	for i, c := range def.Columns {
+		if c.Type == "LowCardinality(String)" && types[c.Name] == "String" {
+			if out == nil {
+				out = make([]bool, len(def.Columns))
+			}
+			out[i] = true
+		}
+	}
+	return out
 }
 
 // describe is DESC TABLE: each column's name and type.
