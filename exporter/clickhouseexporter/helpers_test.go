@@ -82,3 +82,8 @@ func metricsExporter(t *testing.T, cfg *Config) exporter.Metrics {
 }
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.UTC)
+
+type (
+	exporterhelperQueue = exporterhelper.QueueBatchConfig
+	componentHost       = component.Host
+)

@@ -25,6 +25,7 @@ func ChDB(t testing.TB) *Server {
 	bin := filepath.Join(t.TempDir(), "chdbhttp")
 	build := exec.Command("go", "build", "-o", bin, "github.com/otelhub/otelhub/internal/chdbhttp")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Dir = filepath.Dir(repoToolsDir(t)) // the otelhub module, also from testbed
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build chdbhttp: %v\n%s", err, out)
 	}
@@ -70,7 +71,7 @@ func ChDB(t testing.TB) *Server {
 // chdbLibrary is the path of libchdb.so in .tools/chdb, installed once.
 func chdbLibrary(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(toolsDir(t), "chdb")
+	dir := filepath.Join(repoToolsDir(t), "chdb")
 	lib := filepath.Join(dir, "node_modules", "@chdb", "lib-linux-x64-gnu", "libchdb.so")
 	if _, err := os.Stat(lib); err == nil {
 		return lib
@@ -95,7 +96,7 @@ func chdbLibrary(t testing.TB) string {
 // packages do not install the same thing at once.
 func withLock(t testing.TB, f func()) {
 	t.Helper()
-	dir := toolsDir(t)
+	dir := repoToolsDir(t)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -229,5 +230,23 @@ func writeClickHouseConfig(t testing.TB, dir, tcpAddr, httpAddr string) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, "users.xml"), []byte(users), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// repoToolsDir is the .tools folder of the otelhub repository, also when
+// the test runs in a nested module (testbed), so the 543 MB chDB library
+// is installed once.
+func repoToolsDir(t testing.TB) string {
+	dir := filepath.Dir(toolsDir(t))
+	for d := dir; ; {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil &&
+			strings.HasPrefix(string(b), "module github.com/otelhub/otelhub\n") {
+			return filepath.Join(d, ".tools")
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return filepath.Join(dir, ".tools")
+		}
+		d = parent
 	}
 }
