@@ -181,7 +181,8 @@ var insertRE = regexp.MustCompile(`(?is)^\s*(INSERT\s+INTO\s+.*?)\s+FORMAT\s+(\w
 func (s *server) insertFromFile(query string, body []byte, params map[string][]string) (string, error) {
 	m := insertRE.FindStringSubmatch(query)
 	if m == nil {
-		return "", fmt.Errorf("Code: 62. DB::Exception: chdbhttp takes data only with INSERT INTO ... FORMAT x, got %q", query)
+		// ClickHouse's own error text, which clients parse for the code.
+		return "", errors.New("Code: 62. DB::Exception: chdbhttp takes data only with INSERT INTO ... FORMAT x, got " + strconv.Quote(query))
 	}
 	s.n++
 	path := filepath.Join(s.tmp, strconv.Itoa(s.n)+".data")
