@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/exporter"
 	"go.uber.org/zap"
 
+	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/chcol"
 	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/schema"
 )
 
@@ -177,7 +178,7 @@ func (e *chExporter) insert(ctx context.Context, t *table, cols []any, rows int,
 		if t.plain != nil && t.plain[i] {
 			c = anyStrings(c)
 		}
-		if err := batch.Column(i).Append(c); err != nil {
+		if err := appendColumn(batch.Column(i), c); err != nil {
 			return e.failed(ctx, t, rows, &appendError{column: t.def.Columns[i].Name, err: err})
 		}
 	}
@@ -213,4 +214,19 @@ func anyStrings(c any) any {
 		out[i], _ = v.(string)
 	}
 	return out
+}
+
+// appendColumn hands one column to the driver: a slice in one Append, or
+// an Array column row by row (see chcol.Rows).
+func appendColumn(col driver.BatchColumn, c any) error {
+	rows, ok := c.(chcol.Rows)
+	if !ok {
+		return col.Append(c)
+	}
+	for _, r := range rows {
+		if err := col.AppendRow(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -32,6 +32,17 @@ import (
 // server is one chDB for both sides of a benchmark.
 func server(b *testing.B) string { return testserver.ChDB(b).URL }
 
+// rounds: the two sides take turns, so both see the same machine load.
+const rounds = 3
+
+func alternate(b *testing.B, f func(b *testing.B, s side)) {
+	for range rounds {
+		for _, s := range sides {
+			b.Run(s.name, func(b *testing.B) { f(b, s) })
+		}
+	}
+}
+
 func oursConfig(url, db string) component.Config {
 	cfg := ours.NewFactory().CreateDefaultConfig().(*ours.Config)
 	cfg.Endpoint = url
@@ -100,44 +111,38 @@ func start(b *testing.B, c component.Component) {
 func BenchmarkLogs(b *testing.B) {
 	url := server(b)
 	ld := benchdata.Logs()
-	for _, s := range sides {
-		b.Run(s.name, func(b *testing.B) {
-			e, err := s.create.CreateLogs(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-			if err != nil {
-				b.Fatal(err)
-			}
-			start(b, e)
-			run(b, ld.LogRecordCount(), func() error { return e.ConsumeLogs(context.Background(), ld) })
-		})
-	}
+	alternate(b, func(b *testing.B, s side) {
+		e, err := s.create.CreateLogs(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start(b, e)
+		run(b, ld.LogRecordCount(), func() error { return e.ConsumeLogs(context.Background(), ld) })
+	})
 }
 
 func BenchmarkTraces(b *testing.B) {
 	url := server(b)
 	td := benchdata.Traces()
-	for _, s := range sides {
-		b.Run(s.name, func(b *testing.B) {
-			e, err := s.create.CreateTraces(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-			if err != nil {
-				b.Fatal(err)
-			}
-			start(b, e)
-			run(b, td.SpanCount(), func() error { return e.ConsumeTraces(context.Background(), td) })
-		})
-	}
+	alternate(b, func(b *testing.B, s side) {
+		e, err := s.create.CreateTraces(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start(b, e)
+		run(b, td.SpanCount(), func() error { return e.ConsumeTraces(context.Background(), td) })
+	})
 }
 
 func BenchmarkMetrics(b *testing.B) {
 	url := server(b)
 	md := benchdata.Metrics()
-	for _, s := range sides {
-		b.Run(s.name, func(b *testing.B) {
-			e, err := s.create.CreateMetrics(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-			if err != nil {
-				b.Fatal(err)
-			}
-			start(b, e)
-			run(b, md.DataPointCount(), func() error { return e.ConsumeMetrics(context.Background(), md) })
-		})
-	}
+	alternate(b, func(b *testing.B, s side) {
+		e, err := s.create.CreateMetrics(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start(b, e)
+		run(b, md.DataPointCount(), func() error { return e.ConsumeMetrics(context.Background(), md) })
+	})
 }

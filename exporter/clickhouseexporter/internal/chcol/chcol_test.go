@@ -147,16 +147,17 @@ func deref(cols []any) []any {
 		switch v := c.(type) {
 		case []*mapCell:
 			out[i] = cellMaps(v)
-		case [][]*mapCell:
-			var rows [][]map[string]string
+		case Rows:
+			var rows []any
 			for _, r := range v {
-				rows = append(rows, cellMaps(r))
-			}
-			out[i] = rows
-		case [][]any: // an empty row is nil or empty; the driver takes both
-			rows := make([][]any, len(v))
-			for j, r := range v {
-				rows[j] = append([]any{}, r...)
+				switch r := r.(type) {
+				case *[]*mapCell:
+					rows = append(rows, cellMaps(*r))
+				case *[]any:
+					rows = append(rows, append([]any{}, (*r)...))
+				default:
+					rows = append(rows, reflect.ValueOf(r).Elem().Interface())
+				}
 			}
 			out[i] = rows
 		default:

@@ -204,12 +204,19 @@ func (m *MapCol) Rows() []*mapCell {
 	return m.ptrs
 }
 
+// Rows is an Array column given row by row: each value points at one
+// row's slice. clickhouse-go's Array.Append boxes a reflect.Value for each
+// row (an allocation per row and column); appending each row as a
+// pointer with BatchColumn.AppendRow does not allocate.
+type Rows []any
+
 // MapArr fills an Array(Map(...)) column (the Attributes of Nested
 // events, links and exemplars).
 type MapArr struct {
 	cells MapCol
 	offs  []int
 	rows  [][]*mapCell
+	boxed Rows
 }
 
 func (a *MapArr) reset(c *common, h *hasher) {
@@ -224,23 +231,34 @@ func (a *MapArr) Add(am pcommon.Map) { a.cells.appendCell(am) }
 // EndRow closes the current row.
 func (a *MapArr) EndRow() { a.offs = append(a.offs, len(a.cells.rows)) }
 
-// Rows is the column for Append.
-func (a *MapArr) Rows() [][]*mapCell {
+// Rows is the column, row by row.
+func (a *MapArr) Rows() Rows {
 	ptrs := a.cells.Rows()
 	a.rows = a.rows[:0]
 	for i := 1; i < len(a.offs); i++ {
 		a.rows = append(a.rows, ptrs[a.offs[i-1]:a.offs[i]])
 	}
-	return a.rows
+	a.boxed = boxRows(a.boxed, a.rows)
+	return a.boxed
+}
+
+func boxRows[T any](dst Rows, rows []T) Rows {
+	clear(dst)
+	dst = dst[:0]
+	for i := range rows {
+		dst = append(dst, &rows[i])
+	}
+	return dst
 }
 
 // Arr fills an Array(T) column. Elements are passed as pointers into one
 // flat slice, which clickhouse-go appends without boxing them.
 type Arr[T any] struct {
-	vals []T
-	offs []int
-	ptrs []*T
-	rows [][]*T
+	vals  []T
+	offs  []int
+	ptrs  []*T
+	rows  [][]*T
+	boxed Rows
 }
 
 func (a *Arr[T]) reset() {
@@ -256,8 +274,8 @@ func (a *Arr[T]) Add(v T) { a.vals = append(a.vals, v) }
 // EndRow closes the current row.
 func (a *Arr[T]) EndRow() { a.offs = append(a.offs, len(a.vals)) }
 
-// Rows is the column for Append.
-func (a *Arr[T]) Rows() [][]*T {
+// Rows is the column, row by row.
+func (a *Arr[T]) Rows() Rows {
 	a.ptrs = a.ptrs[:0]
 	for i := range a.vals {
 		a.ptrs = append(a.ptrs, &a.vals[i])
@@ -266,14 +284,16 @@ func (a *Arr[T]) Rows() [][]*T {
 	for i := 1; i < len(a.offs); i++ {
 		a.rows = append(a.rows, a.ptrs[a.offs[i-1]:a.offs[i]])
 	}
-	return a.rows
+	a.boxed = boxRows(a.boxed, a.rows)
+	return a.boxed
 }
 
 // LCArr fills an Array(LowCardinality(String)) column with interned values.
 type LCArr struct {
-	vals []any
-	offs []int
-	rows [][]any
+	vals  []any
+	offs  []int
+	rows  [][]any
+	boxed Rows
 }
 
 func (a *LCArr) reset() {
@@ -288,13 +308,14 @@ func (a *LCArr) Add(v any) { a.vals = append(a.vals, v) }
 // EndRow closes the current row.
 func (a *LCArr) EndRow() { a.offs = append(a.offs, len(a.vals)) }
 
-// Rows is the column for Append.
-func (a *LCArr) Rows() [][]any {
+// Rows is the column, row by row.
+func (a *LCArr) Rows() Rows {
 	a.rows = a.rows[:0]
 	for i := 1; i < len(a.offs); i++ {
 		a.rows = append(a.rows, a.vals[a.offs[i-1]:a.offs[i]])
 	}
-	return a.rows
+	a.boxed = boxRows(a.boxed, a.rows)
+	return a.boxed
 }
 
 // clearAny empties s and drops its references, so old batches' strings
