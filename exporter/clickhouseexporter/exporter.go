@@ -211,7 +211,12 @@ func anyStrings(c any) any {
 	}
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		out[i], _ = v.(string)
+		switch v := v.(type) {
+		case *string:
+			out[i] = *v
+		case string:
+			out[i] = v
+		}
 	}
 	return out
 }

@@ -81,7 +81,6 @@ func nativeLogs(first, n int) plog.Logs {
 func nativeExporter(t *testing.T, srv *testserver.ClickHouse, cfg *Config) (*chExporter, func(context.Context, plog.Logs) error) {
 	t.Helper()
 	cfg.Endpoint = "tcp://" + srv.Addr
-	cfg.Compression = "lz4"
 	cfg.InsertDeduplicationToken = false // 18.16 has no such setting
 	cfg.DialTimeout = time.Second
 	e, err := newExporter(exportertest.NewNopSettings(NewFactory().Type()), cfg, signalLogs)
@@ -111,13 +110,17 @@ func nativeReader(t *testing.T, srv *testserver.ClickHouse) driver.Conn {
 
 func TestIntegrationNativeInsert(t *testing.T) {
 	srv := testserver.ClickHouseServer(t)
-	_, push := nativeExporter(t, srv, createDefaultConfig().(*Config))
 	ctx := context.Background()
-	require.NoError(t, push(ctx, nativeLogs(0, 1000)))
+	for i, compression := range []string{"lz4", "zstd", "none"} {
+		cfg := createDefaultConfig().(*Config)
+		cfg.Compression = compression
+		_, push := nativeExporter(t, srv, cfg)
+		require.NoError(t, push(ctx, nativeLogs(i*1000, 1000)), compression)
+	}
 
 	conn := nativeReader(t, srv)
-	assert.Equal(t, uint64(1000), count(t, conn, "SELECT count() FROM default.logs_compat"))
-	assert.Equal(t, uint64(1000), count(t, conn, "SELECT uniqExact(N) FROM default.logs_compat"))
+	assert.Equal(t, uint64(3000), count(t, conn, "SELECT count() FROM default.logs_compat"))
+	assert.Equal(t, uint64(3000), count(t, conn, "SELECT uniqExact(N) FROM default.logs_compat"))
 	var row struct {
 		Timestamp time.Time `ch:"Timestamp"`
 		Service   string    `ch:"ServiceName"`

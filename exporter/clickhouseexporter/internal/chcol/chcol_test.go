@@ -172,7 +172,7 @@ func cellMaps(cells []*mapCell) []map[string]string {
 	for _, c := range cells {
 		m := map[string]string{}
 		for it := c.Iterator(); it.Next(); {
-			m[it.Key().(string)] = *it.Value().(*string)
+			m[*it.Key().(*string)] = *it.Value().(*string)
 		}
 		out = append(out, m)
 	}
