@@ -19,7 +19,9 @@ import (
 	"github.com/otelhub/otelhub/internal/testserver"
 )
 
-type storageHost struct{ exts map[component.ID]component.Component }
+type storageHost struct {
+	exts map[component.ID]component.Component
+}
 
 func (h storageHost) GetExtensions() map[component.ID]component.Component { return h.exts }
 
