@@ -109,11 +109,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(body) > 0 {
-		query, err = s.insertFromFile(query, body, params)
+		var path string
+		query, path, err = s.insertFromFile(query, body, params)
 		if err != nil {
 			writeError(w, err.Error())
 			return
 		}
+		defer os.Remove(path)
 	}
 	res, err := s.sess.Query(query, format)
 	if err != nil {
@@ -178,18 +180,18 @@ var insertRE = regexp.MustCompile(`(?is)^\s*(INSERT\s+INTO\s+.*?)\s+FORMAT\s+(\w
 
 // insertFromFile writes the data to a file and turns the INSERT into an
 // INSERT ... SELECT from it: chDB's query call takes no data stream.
-func (s *server) insertFromFile(query string, body []byte, params map[string][]string) (string, error) {
+func (s *server) insertFromFile(query string, body []byte, params map[string][]string) (q, path string, err error) {
 	m := insertRE.FindStringSubmatch(query)
 	if m == nil {
 		// ClickHouse's own error text, which clients parse for the code.
-		return "", errors.New("Code: 62. DB::Exception: chdbhttp takes data only with INSERT INTO ... FORMAT x, got " + strconv.Quote(query))
+		return "", "", errors.New("Code: 62. DB::Exception: chdbhttp takes data only with INSERT INTO ... FORMAT x, got " + strconv.Quote(query))
 	}
 	s.n++
-	path := filepath.Join(s.tmp, strconv.Itoa(s.n)+".data")
+	path = filepath.Join(s.tmp, strconv.Itoa(s.n)+".data")
 	if err := os.WriteFile(path, body, 0o644); err != nil {
-		return "", err
+		return "", "", err
 	}
-	q := fmt.Sprintf("%s SELECT * FROM file('%s', '%s')", m[1], path, m[2])
+	q = fmt.Sprintf("%s SELECT * FROM file('%s', '%s')", m[1], path, m[2])
 	var set []string
 	for k, v := range params {
 		if insertSettings[k] && len(v) > 0 {
@@ -200,7 +202,7 @@ func (s *server) insertFromFile(query string, body []byte, params map[string][]s
 	if len(set) > 0 {
 		q += " SETTINGS " + strings.Join(set, ", ")
 	}
-	return q, nil
+	return q, path, nil
 }
 
 var codeRE = regexp.MustCompile(`Code: (\d+)`)

@@ -109,10 +109,12 @@ func (b *Traces) appendSpan(s ptrace.Span) {
 	b.ParentSpanID = append(b.ParentSpanID, b.hexID(parentID[:]))
 	b.TraceState = append(b.TraceState, s.TraceState().AsRaw())
 	b.SpanName = append(b.SpanName, b.intern(s.Name()))
-	b.SpanKind = append(b.SpanKind, kindNames[s.Kind()%ptrace.SpanKind(len(kindNames))])
+	// pdata's names (Server, Error, ...), as contrib and Grafana's trace
+	// queries use them; an unknown value gets pdata's text for it.
+	b.SpanKind = append(b.SpanKind, b.intern(s.Kind().String()))
 	b.SpanAttrs.Append(s.Attributes())
 	b.Duration = append(b.Duration, d)
-	b.StatusCode = append(b.StatusCode, statusNames[st.Code()%ptrace.StatusCode(len(statusNames))])
+	b.StatusCode = append(b.StatusCode, b.intern(st.Code().String()))
 	b.StatusMessage = append(b.StatusMessage, st.Message())
 	_, _ = b.hash.Write(traceID[:])
 	_, _ = b.hash.Write(spanID[:])
@@ -153,22 +155,6 @@ func (b *Traces) appendSpan(s ptrace.Span) {
 	b.LinkSpanIDs.EndRow()
 	b.LinkTraceStates.EndRow()
 	b.LinkAttrs.EndRow()
-}
-
-// The SpanKind and StatusCode texts, as pdata's String() spells them
-// (what contrib and Grafana's trace queries use), boxed once. An
-// out-of-range value wraps rather than panics.
-var (
-	kindNames   = names(6, func(i int) string { return ptrace.SpanKind(i).String() })
-	statusNames = names(3, func(i int) string { return ptrace.StatusCode(i).String() })
-)
-
-func names(n int, f func(int) string) []any {
-	out := make([]any, n)
-	for i := range out {
-		out[i] = f(i)
-	}
-	return out
 }
 
 // Columns are the filled columns in schema.Traces order, for Append.
