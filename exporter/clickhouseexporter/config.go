@@ -1,0 +1,147 @@
+package clickhouseexporter
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/config/configtls"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+)
+
+// Config is the clickhouse exporter's configuration.
+type Config struct {
+	// Endpoint is one or more servers: tcp://h1:9000[,h2:9000] (or
+	// clickhouse://) for the native protocol, http(s)://h:8123 for HTTP.
+	Endpoint string `mapstructure:"endpoint"`
+	// Username and Password authenticate; the password is a secret.
+	Username string              `mapstructure:"username"`
+	Password configopaque.String `mapstructure:"password"`
+	// Database holds the tables; it is created with create_schema.
+	Database string `mapstructure:"database"`
+	// TLS of the connection; off unless set (or https://).
+	TLS configoptional.Optional[configtls.ClientConfig] `mapstructure:"tls"`
+	// Compression is lz4, zstd or none; over HTTP also gzip.
+	Compression string `mapstructure:"compression"`
+	// ConnectionOpenStrategy picks the host of a new connection among
+	// several: in_order (first that answers), round_robin or random.
+	ConnectionOpenStrategy string `mapstructure:"connection_open_strategy"`
+	// DialTimeout bounds connecting to a server.
+	DialTimeout time.Duration `mapstructure:"dial_timeout"`
+	// MaxOpenConns bounds the connections to the servers.
+	MaxOpenConns int `mapstructure:"max_open_conns"`
+	// AsyncInsert lets the server buffer small inserts (async_insert=1,
+	// wait_for_async_insert=1: an insert returns once it is stored).
+	AsyncInsert bool `mapstructure:"async_insert"`
+	// InsertDeduplicationToken sends a digest of each insert as
+	// insert_deduplication_token, so that a retried insert is stored once.
+	InsertDeduplicationToken bool `mapstructure:"insert_deduplication_token"`
+
+	// CreateSchema creates the database and the tables, and adds missing
+	// optional columns to existing tables.
+	CreateSchema bool `mapstructure:"create_schema"`
+	// TTL drops rows this long after their time; 0 keeps them.
+	TTL time.Duration `mapstructure:"ttl"`
+	// ClusterName runs the DDL ON CLUSTER.
+	ClusterName string `mapstructure:"cluster_name"`
+	// TableEngine is the tables' engine, e.g. MergeTree or
+	// ReplicatedMergeTree (with its parameters, if any).
+	TableEngine string `mapstructure:"table_engine"`
+	// DeduplicationWindow is non_replicated_deduplication_window of plain
+	// MergeTree tables: how many recent inserts a retry is checked against.
+	DeduplicationWindow int `mapstructure:"deduplication_window"`
+	// LogsTableName, TracesTableName and MetricsTableName name the tables;
+	// the metrics tables are MetricsTableName + _gauge, _sum, ...
+	LogsTableName    string `mapstructure:"logs_table_name"`
+	TracesTableName  string `mapstructure:"traces_table_name"`
+	MetricsTableName string `mapstructure:"metrics_table_name"`
+
+	exporterhelper.TimeoutConfig `mapstructure:",squash"`
+	QueueConfig                  configoptional.Optional[exporterhelper.QueueBatchConfig] `mapstructure:"sending_queue"`
+	RetryConfig                  configretry.BackOffConfig                                `mapstructure:"retry_on_failure"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+var _ component.Config = (*Config)(nil)
+
+// Validate checks the configuration and names the offending field.
+func (c *Config) Validate() error {
+	var errs []error
+	ep, err := parseEndpoint(c.Endpoint)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	switch c.Compression {
+	case "lz4", "zstd", "none", "":
+	case "gzip":
+		if err == nil && !ep.http {
+			errs = append(errs, errors.New("compression: gzip is for http(s) endpoints; use lz4 or zstd"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("compression: %q is not lz4, zstd, gzip or none", c.Compression))
+	}
+	switch c.ConnectionOpenStrategy {
+	case "in_order", "round_robin", "random":
+	default:
+		errs = append(errs, fmt.Errorf("connection_open_strategy: %q is not in_order, round_robin or random", c.ConnectionOpenStrategy))
+	}
+	for field, v := range map[string]string{"database": c.Database, "logs_table_name": c.LogsTableName,
+		"traces_table_name": c.TracesTableName, "metrics_table_name": c.MetricsTableName} {
+		if v == "" {
+			errs = append(errs, fmt.Errorf("%s: must be set", field))
+		}
+	}
+	if c.TableEngine == "" {
+		errs = append(errs, errors.New("table_engine: must be set, e.g. MergeTree"))
+	}
+	if c.TTL < 0 || (c.TTL > 0 && c.TTL < time.Second) {
+		errs = append(errs, fmt.Errorf("ttl: must be 0 (keep) or at least 1s, got %s", c.TTL))
+	}
+	if c.DeduplicationWindow < 0 {
+		errs = append(errs, fmt.Errorf("deduplication_window: must be >= 0, got %d", c.DeduplicationWindow))
+	}
+	if c.MaxOpenConns < 1 {
+		errs = append(errs, fmt.Errorf("max_open_conns: must be > 0, got %d", c.MaxOpenConns))
+	}
+	return errors.Join(errs...)
+}
+
+// endpoint is a parsed Endpoint.
+type endpoint struct {
+	hosts  []string
+	http   bool
+	secure bool // https
+}
+
+func parseEndpoint(s string) (endpoint, error) {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok || rest == "" {
+		return endpoint{}, fmt.Errorf("endpoint: %q is not scheme://host:port[,host:port]", s)
+	}
+	var ep endpoint
+	switch scheme {
+	case "tcp", "clickhouse":
+	case "http":
+		ep.http = true
+	case "https":
+		ep.http, ep.secure = true, true
+	default:
+		return endpoint{}, fmt.Errorf("endpoint: scheme %q is not tcp, clickhouse, http or https", scheme)
+	}
+	rest, _, _ = strings.Cut(rest, "/") // a path or query is ignored
+	rest, _, _ = strings.Cut(rest, "?")
+	for h := range strings.SplitSeq(rest, ",") {
+		if h = strings.TrimSpace(h); h == "" || !strings.Contains(h, ":") {
+			return endpoint{}, fmt.Errorf("endpoint: host %q needs a port", h)
+		}
+		ep.hosts = append(ep.hosts, h)
+	}
+	return ep, nil
+}

@@ -1,0 +1,100 @@
+package clickhouseexporter
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/config/configtls"
+	"go.opentelemetry.io/collector/exporter/exportertest"
+	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/metadata"
+	"github.com/otelhub/otelhub/internal/configtest"
+)
+
+func TestLoadConfig(t *testing.T) {
+	full := createDefaultConfig().(*Config)
+	full.Endpoint = "tcp://ch1:9000,ch2:9000"
+	full.Username = "otel"
+	full.Password = "s3cret"
+	full.Database = "observability"
+	full.Compression = "zstd"
+	full.ConnectionOpenStrategy = "round_robin"
+	full.DialTimeout = 5 * time.Second
+	full.MaxOpenConns = 4
+	full.AsyncInsert = true
+	full.InsertDeduplicationToken = false
+	full.CreateSchema = false
+	full.TTL = 72 * time.Hour
+	full.ClusterName = "main"
+	full.TableEngine = "ReplicatedMergeTree"
+	full.DeduplicationWindow = 100
+	full.LogsTableName = "logs"
+	full.TracesTableName = "traces"
+	full.MetricsTableName = "metrics"
+	full.Timeout = 10 * time.Second
+	full.TLS = configoptional.Some(configtls.ClientConfig{InsecureSkipVerify: true})
+
+	configtest.Run(t, filepath.Join("testdata", "config.yaml"), metadata.Type, createDefaultConfig, []configtest.Case{
+		{Name: "full", Want: full},
+		{Name: "no_endpoint", WantErr: `endpoint: "" is not scheme://host:port`},
+		{Name: "bad_scheme", WantErr: `endpoint: scheme "mysql" is not tcp, clickhouse, http or https`},
+		{Name: "no_port", WantErr: `endpoint: host "ch1" needs a port`},
+		{Name: "gzip_native", WantErr: "compression: gzip is for http(s) endpoints"},
+		{Name: "bad_compression", WantErr: `compression: "snappy" is not lz4, zstd, gzip or none`},
+		{Name: "bad_strategy", WantErr: `connection_open_strategy: "nearest" is not in_order, round_robin or random`},
+		{Name: "bad_ttl", WantErr: "ttl: must be 0 (keep) or at least 1s, got 10ms"},
+		{Name: "no_table", WantErr: "logs_table_name: must be set"},
+	})
+}
+
+func TestDefaultConfigNeedsOnlyAnEndpoint(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	require.Error(t, cfg.Validate())
+	cfg.Endpoint = "tcp://localhost:9000"
+	require.NoError(t, cfg.Validate())
+	assert.True(t, cfg.CreateSchema)
+	assert.True(t, cfg.InsertDeduplicationToken)
+	assert.Equal(t, "lz4", cfg.Compression)
+}
+
+// The exporters start with no server (the schema check waits for the
+// first insert), refuse data while it cannot be reached with a retryable
+// error, and shut down cleanly.
+func TestLifecycleWithoutServer(t *testing.T) {
+	f := NewFactory()
+	cfg := createDefaultConfig().(*Config)
+	cfg.Endpoint = "tcp://127.0.0.1:1"
+	cfg.DialTimeout = 200 * time.Millisecond
+	cfg.QueueConfig = configoptional.None[exporterhelperQueue]()
+	cfg.RetryConfig.Enabled = false
+	ctx := context.Background()
+	set := exportertest.NewNopSettings(f.Type())
+	logs, err := f.CreateLogs(ctx, set, cfg)
+	require.NoError(t, err)
+	traces, err := f.CreateTraces(ctx, set, cfg)
+	require.NoError(t, err)
+	metrics, err := f.CreateMetrics(ctx, set, cfg)
+	require.NoError(t, err)
+	for _, c := range []interface {
+		Start(context.Context, componentHost) error
+		Shutdown(context.Context) error
+	}{logs, traces, metrics} {
+		require.NoError(t, c.Start(ctx, componenttest.NewNopHost()))
+	}
+	ld := plog.NewLogs()
+	ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	err = logs.ConsumeLogs(ctx, ld)
+	require.Error(t, err)
+	_, permanent := classify(err)
+	assert.False(t, permanent, "an unreachable server is retried: %v", err)
+	for _, c := range []interface{ Shutdown(context.Context) error }{logs, traces, metrics} {
+		require.NoError(t, c.Shutdown(ctx))
+	}
+}

@@ -1,0 +1,252 @@
+package testserver
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// chDB, pinned: the npm package that ships libchdb.so (ClickHouse 26.7).
+const ChDBPackage = "@chdb/lib-linux-x64-gnu@26.7.3-stable.1"
+
+// ChDB starts internal/chdbhttp, ClickHouse's HTTP interface over chDB,
+// on loopback with a temporary data folder. The library is installed into
+// .tools/chdb with npm when missing, and the server is built with go build.
+func ChDB(t testing.TB) *Server {
+	t.Helper()
+	lib := chdbLibrary(t)
+	bin := filepath.Join(t.TempDir(), "chdbhttp")
+	build := exec.Command("go", "build", "-o", bin, "github.com/otelhub/otelhub/internal/chdbhttp")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Dir = filepath.Dir(repoToolsDir(t)) // the otelhub module, also from testbed
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build chdbhttp: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "-path", filepath.Join(dir, "data"))
+	cmd.Env = append(os.Environ(), "CHDB_LIB_PATH="+lib)
+	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = logf
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{cmd: cmd, log: logf}
+	t.Cleanup(s.stop)
+	addr := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		addr <- strings.TrimSpace(line)
+	}()
+	select {
+	case a := <-addr:
+		if a == "" {
+			out, _ := os.ReadFile(logf.Name())
+			t.Fatalf("chdbhttp did not start:\n%s", out)
+		}
+		s.URL = "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatal("chdbhttp did not start in 60s")
+	}
+	if err := waitHealthy(s.URL+"/ping", 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// chdbLibrary is the path of libchdb.so in .tools/chdb, installed once.
+func chdbLibrary(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(repoToolsDir(t), "chdb")
+	lib := filepath.Join(dir, "node_modules", "@chdb", "lib-linux-x64-gnu", "libchdb.so")
+	if _, err := os.Stat(lib); err == nil {
+		return lib
+	}
+	withLock(t, func() {
+		if _, err := os.Stat(lib); err == nil {
+			return
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("installing %s", ChDBPackage)
+		cmd := exec.Command("npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", dir, ChDBPackage)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("npm install %s: %v\n%s", ChDBPackage, err, out)
+		}
+	})
+	return lib
+}
+
+// withLock runs f holding the .tools install lock, so parallel test
+// packages do not install the same thing at once.
+func withLock(t testing.TB, f func()) {
+	t.Helper()
+	dir := repoToolsDir(t)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, ".install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck
+	f()
+}
+
+// ClickHouse is a Debian clickhouse-server (18.16 on Debian 12), started
+// on loopback with its data and config in a temporary folder. Its native
+// protocol address is in Addr; the HTTP one in URL.
+type ClickHouse struct {
+	*Server
+	Addr   string
+	dir    string
+	config string
+	t      testing.TB
+}
+
+const clickhouseServerBin = "/usr/sbin/clickhouse-server"
+
+// ClickHouseServer installs clickhouse-server with apt-get when missing
+// (the tests run as root on CI) and starts it.
+func ClickHouseServer(t testing.TB) *ClickHouse {
+	t.Helper()
+	if _, err := os.Stat(clickhouseServerBin); err != nil {
+		withLock(t, func() {
+			if _, err := os.Stat(clickhouseServerBin); err == nil {
+				return
+			}
+			t.Log("installing clickhouse-server with apt-get")
+			for _, args := range [][]string{{"update"}, {"install", "-y", "--no-install-recommends", "clickhouse-server"}} {
+				cmd := exec.Command("apt-get", args...)
+				cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("apt-get %s: %v\n%s", strings.Join(args, " "), err, out)
+				}
+			}
+		})
+	}
+	dir := t.TempDir()
+	c := &ClickHouse{dir: dir, t: t, Addr: freeAddr(t)}
+	httpAddr := freeAddr(t)
+	c.config = filepath.Join(dir, "config.xml")
+	writeClickHouseConfig(t, dir, c.Addr, httpAddr)
+	c.Server = &Server{URL: "http://" + httpAddr}
+	c.Start()
+	t.Cleanup(func() { c.Stop() })
+	return c
+}
+
+// Start starts the server (again, after Stop) on the same ports and data.
+func (c *ClickHouse) Start() {
+	c.t.Helper()
+	logf, err := os.OpenFile(filepath.Join(c.dir, "stdout.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd := exec.Command(clickhouseServerBin, "--config-file="+c.config)
+	cmd.Dir = c.dir
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.cmd, c.log = cmd, logf
+	if err := waitHealthy(c.URL+"/ping", 60*time.Second); err != nil {
+		out, _ := os.ReadFile(filepath.Join(c.dir, "err.log"))
+		c.t.Fatalf("clickhouse-server did not start: %v\n%s", err, out)
+	}
+	// The native port opens with the HTTP one; wait for it all the same.
+	for range 100 {
+		if conn, err := net.Dial("tcp", c.Addr); err == nil {
+			conn.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Stop stops the server; Start starts it again.
+func (c *ClickHouse) Stop() {
+	if c.cmd == nil {
+		return
+	}
+	c.stop()
+	c.cmd = nil
+}
+
+func writeClickHouseConfig(t testing.TB, dir, tcpAddr, httpAddr string) {
+	t.Helper()
+	_, tcpPort, _ := net.SplitHostPort(tcpAddr)
+	_, httpPort, _ := net.SplitHostPort(httpAddr)
+	for _, sub := range []string{"data", "tmp", "user_files"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config := fmt.Sprintf(`<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>%[1]s/server.log</log><errorlog>%[1]s/err.log</errorlog></logger>
+  <http_port>%[2]s</http_port>
+  <tcp_port>%[3]s</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>%[1]s/data/</path>
+  <tmp_path>%[1]s/tmp/</tmp_path>
+  <user_files_path>%[1]s/user_files/</user_files_path>
+  <users_config>%[1]s/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <mark_cache_size>5368709</mark_cache_size>
+  <mlock_executable>false</mlock_executable>
+</yandex>
+`, dir, httpPort, tcpPort)
+	users := `<?xml version="1.0"?>
+<yandex>
+  <profiles><default></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default></default></quotas>
+</yandex>
+`
+	if err := os.WriteFile(filepath.Join(dir, "config.xml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "users.xml"), []byte(users), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// repoToolsDir is the .tools folder of the otelhub repository, also when
+// the test runs in a nested module (testbed), so the 543 MB chDB library
+// is installed once.
+func repoToolsDir(t testing.TB) string {
+	dir := filepath.Dir(toolsDir(t))
+	for d := dir; ; {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil &&
+			strings.HasPrefix(string(b), "module github.com/otelhub/otelhub\n") {
+			return filepath.Join(d, ".tools")
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return filepath.Join(dir, ".tools")
+		}
+		d = parent
+	}
+}
