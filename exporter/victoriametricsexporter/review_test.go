@@ -2,6 +2,8 @@ package victoriametricsexporter
 
 import (
 	"context"
+	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,4 +101,40 @@ func TestIntegrationQueueBatchKeepsDeltaOrder(t *testing.T) {
 		assert.Equal(t, want, e.Values, k)
 	}
 	require.Equal(t, 1, f.faultsUsed())
+}
+
+// A point the encoder drops is counted once, not once per attempt: when
+// nothing of a batch arrives, the retry carries only the points that were
+// sent, so two dropped delta exponential histogram points count 2 through
+// two 503s.
+func TestDroppedPointsCountedOnceThroughRetries(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		if n <= 2 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	cfg := deliveryConfig("http://" + listen(t, srv))
+	cfg.Shards = 1
+	cfg.QueueConfig.Get().WaitForResult = true
+	exp, tel := startWithTelemetry(t, cfg)
+
+	md := batchAt(1, time.Now(), 1)
+	eh := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().AppendEmpty()
+	eh.SetName("dropped.exp")
+	edh := eh.SetEmptyExponentialHistogram()
+	edh.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	edh.DataPoints().AppendEmpty().SetCount(1)
+	edh.DataPoints().AppendEmpty().SetCount(1)
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+	mu.Lock()
+	assert.Equal(t, 3, n, "two 503s, then the retry arrives")
+	mu.Unlock()
+	assert.Equal(t, int64(2), counterTotal(t, tel, "otelcol_exporter_victoriametrics_dropped_points"))
 }
