@@ -3,7 +3,10 @@ package victoriametricsexporter
 import (
 	"context"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,4 +140,60 @@ func TestDroppedPointsCountedOnceThroughRetries(t *testing.T) {
 	assert.Equal(t, 3, n, "two 503s, then the retry arrives")
 	mu.Unlock()
 	assert.Equal(t, int64(2), counterTotal(t, tel, "otelcol_exporter_victoriametrics_dropped_points"))
+}
+
+// When exporterhelper gives up retrying a delta point, the next point of
+// the stream starts after a gap, and the data model resets the cumulative
+// series there: 5, (3 lost), then 10, not 15 or 18. The lost delta is not
+// in later totals, and neither are the ones before it.
+func TestIntegrationDeltaAfterRetriesGiveUp(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	target, err := url.Parse(vm.URL)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	lost := start.Add(2 * time.Second).UnixMilli()
+	var refused atomic.Int64
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tss, err := decodeWrite(readBody(r))
+		require.NoError(t, err)
+		for _, s := range tss {
+			for _, x := range s.Samples {
+				if x.Timestamp == lost {
+					refused.Add(1)
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	})}
+	cfg := deliveryConfig("http://" + listen(t, srv))
+	cfg.RetryConfig.MaxElapsedTime = 300 * time.Millisecond
+	exp := startMetrics(t, cfg)
+
+	for i, v := range []int64{5, 3, 10} {
+		md := pmetric.NewMetrics()
+		m := resourceMetrics(md, "delta").AppendEmpty()
+		m.SetName("dsum")
+		s := m.SetEmptySum()
+		s.SetIsMonotonic(true)
+		s.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+		dp := s.DataPoints().AppendEmpty()
+		dp.SetStartTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(i) * time.Second)))
+		dp.SetTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(i+1) * time.Second)))
+		dp.SetIntValue(v)
+		require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+	}
+	require.Eventually(t, func() bool {
+		for _, e := range export(t, vm, `dsum_total`) {
+			return len(e.Values) >= 2
+		}
+		return false
+	}, 30*time.Second, 50*time.Millisecond)
+	assert.Greater(t, refused.Load(), int64(1), "the point was retried, then given up")
+	for k, e := range export(t, vm, `dsum_total`) {
+		assert.Equal(t, []float64{5, 10}, e.Values, k)
+		assert.Equal(t, []int64{start.Add(time.Second).UnixMilli(), start.Add(3 * time.Second).UnixMilli()}, e.Timestamps, k)
+	}
 }
