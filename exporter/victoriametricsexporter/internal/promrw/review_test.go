@@ -41,3 +41,27 @@ func TestDeltaHistogramLatePointWithOtherBoundsIsLate(t *testing.T) {
 	got, _ = step(2*time.Second, 3*time.Second, []float64{1, 2}, []uint64{1, 1, 0})
 	assert.Equal(t, []float64{7}, got[latCount], "the stream continues")
 }
+
+// A stream whose point is being retried is not forgotten by the ttl
+// meanwhile: the retry carries the value of the first attempt. ttl 1m; 5
+// stored at t0; the next point (3) first sent at t0+50s fails, and its
+// retry at t0+80s must still give 8, not 3.
+func TestDeltaRetryOutlivingTTLKeepsItsValue(t *testing.T) {
+	enc := NewEncoder(Options{}, NewDeltaState(10, time.Minute))
+	encodeAt := func(at time.Time, start, end time.Duration, v float64) []float64 {
+		md := pmetric.NewMetrics()
+		sumPoint(newResource(md), start, end, v)
+		var b Batch
+		enc.Encode(md, &b, at)
+		var out []float64
+		for _, s := range decode(t, &b)[jobsKey] {
+			out = append(out, s.Value)
+		}
+		return out
+	}
+	assert.Equal(t, []float64{5}, encodeAt(t0, 0, time.Second, 5))
+	settleAll(enc)
+	assert.Equal(t, []float64{8}, encodeAt(t0.Add(50*time.Second), time.Second, 2*time.Second, 3))
+	enc.Settle(func(uint64) bool { return true }) // the send failed: retry
+	assert.Equal(t, []float64{8}, encodeAt(t0.Add(80*time.Second), time.Second, 2*time.Second, 3), "the retry")
+}
