@@ -197,3 +197,30 @@ func TestIntegrationDeltaAfterRetriesGiveUp(t *testing.T) {
 		assert.Equal(t, []int64{start.Add(time.Second).UnixMilli(), start.Add(3 * time.Second).UnixMilli()}, e.Timestamps, k)
 	}
 }
+
+// A 413 split of a batch of delta sums and histograms, two points per
+// series, where one part then fails with a 503: the retry of that part
+// carries the same cumulative values, nothing delivered is sent again, and
+// the next batch continues every total.
+func TestIntegration413SplitOfDeltaSeriesUnderRetry(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	front, f := newFaultyFront(t, vm.URL, []string{"", "", "503"})
+	f.rec = &recorder{}
+	f.maxSeries = 25
+	cfg := deliveryConfig(front)
+	cfg.Shards = 1
+	exp := startMetrics(t, cfg)
+
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	const series = 10
+	md := pmetric.NewMetrics()
+	deltaMetrics(resourceMetrics(md, "delta"), start, series, []int{0, 1})
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+	md = pmetric.NewMetrics()
+	deltaMetrics(resourceMetrics(md, "delta"), start, series, []int{2})
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+
+	checkDelta(t, vm, f.rec, start, series, 2)
+	require.Equal(t, 3, f.faultsUsed())
+	require.Positive(t, f.tooBig.Load())
+}
