@@ -173,17 +173,7 @@ func TestIntegrationDeltaAfterRetriesGiveUp(t *testing.T) {
 	exp := startMetrics(t, cfg)
 
 	for i, v := range []int64{5, 3, 10} {
-		md := pmetric.NewMetrics()
-		m := resourceMetrics(md, "delta").AppendEmpty()
-		m.SetName("dsum")
-		s := m.SetEmptySum()
-		s.SetIsMonotonic(true)
-		s.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
-		dp := s.DataPoints().AppendEmpty()
-		dp.SetStartTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(i) * time.Second)))
-		dp.SetTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Duration(i+1) * time.Second)))
-		dp.SetIntValue(v)
-		require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+		require.NoError(t, exp.ConsumeMetrics(context.Background(), deltaPoint(start, i, v)))
 	}
 	require.Eventually(t, func() bool {
 		for _, e := range export(t, vm, `dsum_total`) {
