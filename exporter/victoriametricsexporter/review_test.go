@@ -214,3 +214,39 @@ func TestIntegration413SplitOfDeltaSeriesUnderRetry(t *testing.T) {
 	require.Equal(t, 3, f.faultsUsed())
 	require.Positive(t, f.tooBig.Load())
 }
+
+// A delta point refused for good (400) is settled like one that arrived:
+// the README says its delta is in later totals. 5 refused, then 3 sent as
+// 8.
+func TestRefusedDeltaPointStaysInLaterTotals(t *testing.T) {
+	var mu sync.Mutex
+	var got []float64
+	n := 0
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tss, err := decodeWrite(readBody(r))
+		require.NoError(t, err)
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		if n == 1 {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		for _, s := range tss {
+			for _, x := range s.Samples {
+				got = append(got, x.Value)
+			}
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	cfg := deliveryConfig("http://" + listen(t, srv))
+	cfg.Shards = 1
+	cfg.QueueConfig.Get().WaitForResult = true
+	exp := startMetrics(t, cfg)
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.Error(t, exp.ConsumeMetrics(context.Background(), deltaPoint(start, 0, 5)))
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), deltaPoint(start, 1, 3)))
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []float64{8}, got)
+}
