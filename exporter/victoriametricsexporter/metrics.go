@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -236,7 +237,8 @@ func (e *metricsExporter) compress(dst, src []byte) []byte {
 //   - some refused for good, none to retry: a permanent error (once
 //     wrapped), so exporterhelper does not count the request as sent;
 //   - some to retry: the retryable error with the subset of md to retry
-//     (md itself when no series arrived or was refused).
+//     (md itself when no series arrived or was refused and the encoder
+//     dropped no point).
 func (e *metricsExporter) outcome(md pmetric.Metrics) error {
 	var retryErrs, rejectErrs []error
 	retrying, rejected := 0, 0
@@ -265,12 +267,16 @@ func (e *metricsExporter) outcome(md pmetric.Metrics) error {
 			failed[e.batch.Series[j].Shard] = true
 		}
 	}
-	e.enc.Settle(func(key uint64) bool { return failed[key] })
+	retry := func(key uint64) bool { return failed[key] }
+	e.enc.Settle(retry)
 	err := errors.Join(retryErrs...)
-	if retrying == len(e.batch.Series) {
-		return err // nothing arrived: retry md as it is
+	dropped := slices.ContainsFunc(e.batch.PointKeys, func(key uint64) bool { return !failed[key] })
+	if retrying == len(e.batch.Series) && !dropped {
+		return err // nothing arrived, nothing was dropped: retry md as it is
 	}
-	return consumererror.NewMetrics(err, filterPoints(md, e.batch.PointKeys, func(key uint64) bool { return failed[key] }))
+	// Points the encoder dropped stay out of the retry, so that they are
+	// counted once, not once per attempt.
+	return consumererror.NewMetrics(err, filterPoints(md, e.batch.PointKeys, retry))
 }
 
 // String names the exporter in logs.

@@ -2,6 +2,11 @@ package victoriametricsexporter
 
 import (
 	"context"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -99,4 +104,149 @@ func TestIntegrationQueueBatchKeepsDeltaOrder(t *testing.T) {
 		assert.Equal(t, want, e.Values, k)
 	}
 	require.Equal(t, 1, f.faultsUsed())
+}
+
+// A point the encoder drops is counted once, not once per attempt: when
+// nothing of a batch arrives, the retry carries only the points that were
+// sent, so two dropped delta exponential histogram points count 2 through
+// two 503s.
+func TestDroppedPointsCountedOnceThroughRetries(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		if n <= 2 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	cfg := deliveryConfig("http://" + listen(t, srv))
+	cfg.Shards = 1
+	cfg.QueueConfig.Get().WaitForResult = true
+	exp, tel := startWithTelemetry(t, cfg)
+
+	md := batchAt(1, time.Now(), 1)
+	eh := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().AppendEmpty()
+	eh.SetName("dropped.exp")
+	edh := eh.SetEmptyExponentialHistogram()
+	edh.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	edh.DataPoints().AppendEmpty().SetCount(1)
+	edh.DataPoints().AppendEmpty().SetCount(1)
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+	mu.Lock()
+	assert.Equal(t, 3, n, "two 503s, then the retry arrives")
+	mu.Unlock()
+	assert.Equal(t, int64(2), counterTotal(t, tel, "otelcol_exporter_victoriametrics_dropped_points"))
+}
+
+// When exporterhelper gives up retrying a delta point, the next point of
+// the stream starts after a gap, and the data model resets the cumulative
+// series there: 5, (3 lost), then 10, not 15 or 18. The lost delta is not
+// in later totals, and neither are the ones before it.
+func TestIntegrationDeltaAfterRetriesGiveUp(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	target, err := url.Parse(vm.URL)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	lost := start.Add(2 * time.Second).UnixMilli()
+	var refused atomic.Int64
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tss, err := decodeWrite(readBody(r))
+		require.NoError(t, err)
+		for _, s := range tss {
+			for _, x := range s.Samples {
+				if x.Timestamp == lost {
+					refused.Add(1)
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	})}
+	cfg := deliveryConfig("http://" + listen(t, srv))
+	cfg.RetryConfig.MaxElapsedTime = 300 * time.Millisecond
+	exp := startMetrics(t, cfg)
+
+	for i, v := range []int64{5, 3, 10} {
+		require.NoError(t, exp.ConsumeMetrics(context.Background(), deltaPoint(start, i, v)))
+	}
+	require.Eventually(t, func() bool {
+		for _, e := range export(t, vm, `dsum_total`) {
+			return len(e.Values) >= 2
+		}
+		return false
+	}, 30*time.Second, 50*time.Millisecond)
+	assert.Greater(t, refused.Load(), int64(1), "the point was retried, then given up")
+	for k, e := range export(t, vm, `dsum_total`) {
+		assert.Equal(t, []float64{5, 10}, e.Values, k)
+		assert.Equal(t, []int64{start.Add(time.Second).UnixMilli(), start.Add(3 * time.Second).UnixMilli()}, e.Timestamps, k)
+	}
+}
+
+// A 413 split of a batch of delta sums and histograms, two points per
+// series, where one part then fails with a 503: the retry of that part
+// carries the same cumulative values, nothing delivered is sent again, and
+// the next batch continues every total.
+func TestIntegration413SplitOfDeltaSeriesUnderRetry(t *testing.T) {
+	vm := testserver.VictoriaMetrics(t)
+	front, f := newFaultyFront(t, vm.URL, []string{"", "", "503"})
+	f.rec = &recorder{}
+	f.maxSeries = 25
+	cfg := deliveryConfig(front)
+	cfg.Shards = 1
+	exp := startMetrics(t, cfg)
+
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	const series = 10
+	md := pmetric.NewMetrics()
+	deltaMetrics(resourceMetrics(md, "delta"), start, series, []int{0, 1})
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+	md = pmetric.NewMetrics()
+	deltaMetrics(resourceMetrics(md, "delta"), start, series, []int{2})
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
+
+	checkDelta(t, vm, f.rec, start, series, 2)
+	require.Equal(t, 3, f.faultsUsed())
+	require.Positive(t, f.tooBig.Load())
+}
+
+// A delta point refused for good (400) is settled like one that arrived:
+// the README says its delta is in later totals. 5 refused, then 3 sent as
+// 8.
+func TestRefusedDeltaPointStaysInLaterTotals(t *testing.T) {
+	var mu sync.Mutex
+	var got []float64
+	n := 0
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tss, err := decodeWrite(readBody(r))
+		require.NoError(t, err)
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		if n == 1 {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		for _, s := range tss {
+			for _, x := range s.Samples {
+				got = append(got, x.Value)
+			}
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	cfg := deliveryConfig("http://" + listen(t, srv))
+	cfg.Shards = 1
+	cfg.QueueConfig.Get().WaitForResult = true
+	exp := startMetrics(t, cfg)
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.Error(t, exp.ConsumeMetrics(context.Background(), deltaPoint(start, 0, 5)))
+	require.NoError(t, exp.ConsumeMetrics(context.Background(), deltaPoint(start, 1, 3)))
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []float64{8}, got)
 }

@@ -113,7 +113,9 @@ func (d *DeltaState) pushBack(e *deltaEntry) {
 }
 
 // settle stores the pending totals whose key retry does not report, and
-// releases the slots reserved for the batch.
+// releases the slots reserved for the batch. A stream going back for a
+// retry keeps its stored totals but counts as fresh, so that the ttl does
+// not forget it before the retry, which would then carry other values.
 func (d *DeltaState) settle(ps map[uint64]*pending, retry func(uint64) bool, now int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -121,10 +123,18 @@ func (d *DeltaState) settle(ps map[uint64]*pending, retry func(uint64) bool, now
 		if p.fresh {
 			d.reserved--
 		}
-		if (retry != nil && retry(key)) || !p.has {
+		e := d.entries[key]
+		if retry != nil && retry(key) {
+			if e != nil {
+				d.unlink(e)
+				e.stored = now
+				d.pushBack(e)
+			}
 			continue
 		}
-		e := d.entries[key]
+		if !p.has {
+			continue
+		}
 		if e == nil {
 			e = &deltaEntry{key: key}
 			d.entries[key] = e

@@ -636,15 +636,28 @@ func (e *Encoder) stream(start, ts pcommon.Timestamp) *totals {
 }
 
 func (e *Encoder) advance(t *totals, start, ts pcommon.Timestamp) *totals {
-	end := int64(ts)
-	if end == 0 {
-		end = e.now
-	}
-	if t.advance(int64(start), end) == deltaLate {
+	if t.advance(int64(start), e.end(ts)) == deltaLate {
 		e.drops[DropDeltaLate]++
 		return nil
 	}
 	return t
+}
+
+// end is a point's timestamp in ns; now when it has none.
+func (e *Encoder) end(ts pcommon.Timestamp) int64 {
+	if ts == 0 {
+		return e.now
+	}
+	return int64(ts)
+}
+
+// late reports, and counts, a point not newer than the stream's last one.
+func (e *Encoder) late(t *totals, ts pcommon.Timestamp) bool {
+	if t.has && e.end(ts) <= t.lastTS {
+		e.drops[DropDeltaLate]++
+		return true
+	}
+	return false
 }
 
 func (e *Encoder) le(b *Batch, bound float64) string {
@@ -672,6 +685,9 @@ func (e *Encoder) histogram(b *Batch, name string, dp pmetric.HistogramDataPoint
 			return
 		}
 		if !t.sameLayout(dp.ExplicitBounds(), len(buckets)) {
+			if e.late(t, dp.Timestamp()) {
+				return // a late point does not restart the stream
+			}
 			t.setLayout(dp.ExplicitBounds(), len(buckets)) // a new layout starts the stream again
 		}
 		if e.advance(t, dp.StartTimestamp(), dp.Timestamp()) == nil {
