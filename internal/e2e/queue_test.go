@@ -77,7 +77,7 @@ func TestIntegrationDeepJSONRefusedNormalRecordArrives(t *testing.T) {
 	require.Equal(t, http.StatusOK, code, msg)
 
 	waitArrives(t, vl, word)
-	assert.Equal(t, 1.0, metricValue(t, p.metrics, "otelcol_extension_json_depth_refused_requests_total"))
+	assert.Equal(t, 1.0, metricValue(t, p.metrics, "otelcol_extension_json_depth_refused_requests"))
 }
 
 // metricValue reads one counter from the collector's own Prometheus
