@@ -44,27 +44,27 @@ OTELHUB_DATA_DIR="$work" ./bin/otelhub --config configs/default.yaml --config "$
 pid=$!
 
 for _ in $(seq 1 100); do
-  curl -fs "localhost:$health" > /dev/null 2>&1 && break
+  curl -fs --max-time 10 "localhost:$health" > /dev/null 2>&1 && break
   sleep 0.1
 done
 # Read whole answers before grepping: with pipefail, grep -q closing the
 # pipe early would fail curl.
-answer=$(curl -fs "localhost:$health" || true)
+answer=$(curl -fs --max-time 10 "localhost:$health" || true)
 grep -q "Server available" <<<"$answer" || { echo "FAIL: health check on $health"; cat "$work/out.log"; exit 1; }
 
-curl -fs -X POST "localhost:$http/v1/logs" -H 'Content-Type: application/json' -d '{
+curl -fs --max-time 10 -X POST "localhost:$http/v1/logs" -H 'Content-Type: application/json' -d '{
   "resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"smoke"}}]},
   "scopeLogs":[{"logRecords":[{"severityText":"INFO","body":{"stringValue":"hello from the smoke test"}}]}]}]}' > /dev/null
-curl -fs -X POST "localhost:$http/v1/traces" -H 'Content-Type: application/json' -d '{
+curl -fs --max-time 10 -X POST "localhost:$http/v1/traces" -H 'Content-Type: application/json' -d '{
   "resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"smoke"}}]},
   "scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"smoke-span","kind":2,
   "startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}' > /dev/null
-curl -fs -X POST "localhost:$http/v1/metrics" -H 'Content-Type: application/json' -d '{
+curl -fs --max-time 10 -X POST "localhost:$http/v1/metrics" -H 'Content-Type: application/json' -d '{
   "resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"smoke"}}]},
   "scopeMetrics":[{"metrics":[{"name":"smoke.gauge","gauge":{"dataPoints":[{"asDouble":1.5,"timeUnixNano":"1"}]}}]}]}]}' > /dev/null
 # gRPC port answers too (a TCP connect is enough without a gRPC client).
 (exec 3<>"/dev/tcp/127.0.0.1/$grpc") || { echo "FAIL: nothing listens on $grpc"; exit 1; }
-own=$(curl -fs "localhost:$metrics/metrics" || true)
+own=$(curl -fs --max-time 10 "localhost:$metrics/metrics" || true)
 grep -q otelcol_receiver_accepted <<<"$own" || { echo "FAIL: own metrics on $metrics"; exit 1; }
 
 for _ in $(seq 1 50); do
