@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
@@ -72,12 +74,34 @@ func TestIntegrationDeepJSONRefusedNormalRecordArrives(t *testing.T) {
 	code, msg := post(t, logs, deepLogJSON(1000))
 	assert.Equal(t, http.StatusBadRequest, code, msg)
 	assert.Contains(t, msg, "nested deeper than 103 levels")
+	// Compressed, it is looked at after decompression.
+	code, msg = postGzip(t, logs, deepLogJSON(1000))
+	assert.Equal(t, http.StatusBadRequest, code, msg)
 	word := fmt.Sprintf("beside%d", time.Now().UnixNano())
 	code, msg = post(t, logs, logJSON(word))
 	require.Equal(t, http.StatusOK, code, msg)
 
 	waitArrives(t, vl, word)
-	assert.Equal(t, 1.0, metricValue(t, p.metrics, "otelcol_extension_json_depth_refused_requests"))
+	assert.Equal(t, 2.0, metricValue(t, p.metrics, "otelcol_extension_json_depth_refused_requests"))
+}
+
+func postGzip(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	_, err := zw.Write([]byte(body))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	req, err := http.NewRequest(http.MethodPost, url, &zipped)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	msg, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(msg)
 }
 
 // metricValue reads one counter from the collector's own Prometheus
