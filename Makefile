@@ -41,7 +41,9 @@ testdeps: $(TOOLS)/victoria-metrics $(TOOLS)/victoria-logs
 # or commit (`git describe`), or VERSION=... on the command line, plus the
 # build date. build/version holds the git part and is rewritten only when
 # it changes, so that a new commit rebuilds but an unchanged tree does not.
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+endif
 $(shell mkdir -p build; echo '$(VERSION)' | cmp -s - build/version || echo '$(VERSION)' > build/version)
 
 # What a distribution is built from: its manifest, the module files and
