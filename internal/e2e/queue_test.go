@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/otelhub/otelhub/internal/testserver"
 )
@@ -77,12 +78,31 @@ func TestIntegrationDeepJSONRefusedNormalRecordArrives(t *testing.T) {
 	// Compressed, it is looked at after decompression.
 	code, msg = postGzip(t, logs, deepLogJSON(1000))
 	assert.Equal(t, http.StatusBadRequest, code, msg)
+	// Protobuf is not scanned: pdata's protobuf decoder refuses it itself.
+	resp, err := http.Post(logs, "application/x-protobuf", bytes.NewReader(deepLogProto(t, 1000)))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "deep protobuf")
 	word := fmt.Sprintf("beside%d", time.Now().UnixNano())
 	code, msg = post(t, logs, logJSON(word))
 	require.Equal(t, http.StatusOK, code, msg)
 
 	waitArrives(t, vl, word)
 	assert.Equal(t, 2.0, metricValue(t, p.metrics, "otelcol_extension_json_depth_refused_requests"))
+}
+
+// deepLogProto is an OTLP/protobuf logs request whose body nests n kvlists.
+func deepLogProto(t *testing.T, n int) []byte {
+	t.Helper()
+	ld := plog.NewLogs()
+	v := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body()
+	for range n {
+		v = v.SetEmptyMap().PutEmpty("k")
+	}
+	v.SetStr("x")
+	pb, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+	require.NoError(t, err)
+	return pb
 }
 
 func postGzip(t *testing.T, url, body string) (int, string) {
