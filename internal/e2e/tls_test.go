@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -13,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,4 +88,20 @@ func TestGatewayAuthTakesTokenOnlyOverTLS(t *testing.T) {
 	conn, err := tls.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", p.grpc), &tls.Config{RootCAs: pool, NextProtos: []string{"h2"}})
 	require.NoError(t, err, "gRPC port must speak TLS")
 	conn.Close()
+}
+
+// Without its certificate the gateway does not start: it never falls back
+// to cleartext.
+func TestGatewayAuthDoesNotStartWithoutCertificate(t *testing.T) {
+	p := newPorts(t)
+	missing := filepath.Join(t.TempDir(), "missing")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary(t, "otelhub-gateway"), "--config", "configs/gateway-auth.yaml", "--config", p.overlay(t, ""))
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "OTELHUB_TOKEN=t", "OTELHUB_DATA_DIR="+t.TempDir(),
+		"OTELHUB_TLS_CERT="+missing+".crt", "OTELHUB_TLS_KEY="+missing+".key")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "%s", out)
+	assert.Contains(t, string(out), "failed to load TLS config")
 }
