@@ -21,7 +21,10 @@ VL_MOD := github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1
 
 .PHONY: build run test unit-test dist-test chart-test testdeps lint bench tools clean $(DISTS)
 
-build: $(DISTS)
+.SECONDEXPANSION:
+BINS := $(addprefix bin/,$(DISTS))
+
+build: $(BINS)
 
 $(OCB):
 	GOBIN=$(TOOLS) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VER)
@@ -44,15 +47,33 @@ $(TOOLS)/victoria-logs:
 
 testdeps: $(TOOLS)/victoria-metrics $(TOOLS)/victoria-logs
 
-# Each distribution: ocb generates build/<name>, compiles it, and the binary
-# is copied to bin/<name>.
-$(DISTS): %: $(OCB)
-	@mkdir -p build
-	$(OCB) --config $(MANIFEST_$@)
-	@mkdir -p bin
-	cp build/$@/$@ bin/$@
+# Version stamped into every binary (`--version`, `components`): the git tag
+# or commit (`git describe`), or VERSION=... on the command line, plus the
+# build date. build/version holds the git part and is rewritten only when
+# it changes, so that a new commit rebuilds but an unchanged tree does not.
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+endif
+$(shell mkdir -p build; echo '$(VERSION)' | cmp -s - build/version || echo '$(VERSION)' > build/version)
 
-run: $(RUN_DIST)
+# What a distribution is built from: its manifest, the module files and
+# our component sources (tests, test data and docs excluded).
+SRCS := go.mod go.sum build/version $(shell find exporter extension processor receiver internal -type f \
+	-not -name '*_test.go' -not -path '*/testdata/*' -not -name '*.md' 2>/dev/null)
+
+# Each distribution: ocb generates build/<name> from a copy of the manifest
+# with the version filled in, compiles it, and the binary is copied to
+# bin/<name>. A file target: rebuilt only when one of its inputs changed.
+# `make otelhub` (and the two others) builds one.
+$(DISTS): %: bin/%
+
+bin/%: $(SRCS) $$(MANIFEST_$$*) | $(OCB)
+	@mkdir -p build bin
+	sed 's|^  version: .*|  version: "$(VERSION) built $(shell date -u +%Y-%m-%dT%H:%M:%SZ)"|' $(MANIFEST_$*) > build/$*.manifest.yaml
+	$(OCB) --config build/$*.manifest.yaml
+	cp build/$*/$* $@
+
+run: bin/$(RUN_DIST)
 	@mkdir -p var
 	./bin/$(RUN_DIST) --config configs/default.yaml
 
@@ -62,15 +83,20 @@ run: $(RUN_DIST)
 # then the built distributions themselves.
 test: unit-test dist-test chart-test
 
+# internal/e2e runs the built binaries, so dist-test runs it after build.
 unit-test: testdeps
-	CGO_ENABLED=0 $(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./...
+	CGO_ENABLED=0 $(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -v /internal/e2e)
 	cd testbed && CGO_ENABLED=0 $(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./...
 
-# Builds every distribution, checks each one's component list, and runs
-# bin/otelhub on the default config as `make run` does.
-dist-test: build
+# Builds every distribution, checks each one's component list and that a
+# second build is a no-op, runs bin/otelhub on the default config as
+# `make run` does (on ports of its own), then the Go tests of the built
+# binaries (internal/e2e: kill -9 and restart, deep JSON, version, TLS).
+dist-test: build testdeps
 	./scripts/check-dist.sh
+	./scripts/check-rebuild.sh
 	./scripts/smoke.sh
+	CGO_ENABLED=0 $(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./internal/e2e/...
 
 # The Helm chart: helm lint, helm template for every ci/ scenario, mode and
 # preset, strict decoding into the Kubernetes API types, and each rendered

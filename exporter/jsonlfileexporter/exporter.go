@@ -24,6 +24,7 @@ type fileWriter struct {
 	mu      sync.Mutex
 	file    *os.File
 	buf     *bufio.Writer
+	size    int64 // bytes in the current file, buffered ones included
 	users   int
 	stop    chan struct{}
 	stopped sync.WaitGroup
@@ -35,20 +36,75 @@ func (w *fileWriter) start(context.Context, component.Host) error {
 	if w.users++; w.users > 1 {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(w.cfg.Path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(w.cfg.Path), 0o700); err != nil {
 		return fmt.Errorf("jsonlfile: %w", err)
 	}
-	f, err := os.OpenFile(w.cfg.Path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return fmt.Errorf("jsonlfile: %w", err)
+	if err := w.open(); err != nil {
+		return err
 	}
-	w.file, w.buf = f, bufio.NewWriterSize(f, 64*1024)
 	if w.cfg.FlushInterval > 0 {
 		w.stop = make(chan struct{})
 		w.stopped.Add(1)
 		go w.flushLoop()
 	}
 	return nil
+}
+
+// open opens (or creates, readable by its owner only: telemetry may hold
+// anything) the file and learns its size.
+func (w *fileWriter) open() error {
+	f, err := os.OpenFile(w.cfg.Path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("jsonlfile: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return fmt.Errorf("jsonlfile: %w", err)
+	}
+	w.file, w.size = f, st.Size()
+	if w.buf == nil {
+		w.buf = bufio.NewWriterSize(f, 64*1024)
+	} else {
+		w.buf.Reset(f)
+	}
+	return nil
+}
+
+// rotate closes the file, shifts <path>.i to <path>.i+1, dropping the
+// one past max_backups, renames the file to <path>.1 and opens a new one.
+// Called with mu held.
+func (w *fileWriter) rotate() error {
+	if err := w.buf.Flush(); err != nil {
+		return err
+	}
+	if err := w.file.Close(); err != nil {
+		return err
+	}
+	w.file = nil
+	backups := w.cfg.Rotation.MaxBackups
+	if err := os.Remove(w.backup(backups + 1)); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	for i := backups; i >= 1; i-- {
+		if err := os.Rename(w.backup(i-1), w.backup(i)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	if backups == 0 {
+		if err := os.Remove(w.cfg.Path); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return w.open()
+}
+
+// backup names the i-th older file; the 0th is the file itself.
+func (w *fileWriter) backup(i int) string {
+	if i == 0 {
+		return w.cfg.Path
+	}
+	return fmt.Sprintf("%s.%d", w.cfg.Path, i)
 }
 
 func (w *fileWriter) flushLoop() {
@@ -69,7 +125,10 @@ func (w *fileWriter) flushLoop() {
 
 func (w *fileWriter) shutdown(context.Context) error {
 	w.mu.Lock()
-	if w.users--; w.users > 0 || w.file == nil {
+	if w.users > 0 {
+		w.users--
+	}
+	if w.users > 0 {
 		w.mu.Unlock()
 		return nil
 	}
@@ -77,9 +136,13 @@ func (w *fileWriter) shutdown(context.Context) error {
 	if w.stop != nil {
 		close(w.stop)
 		w.stopped.Wait()
+		w.stop = nil
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.file == nil { // never started, or a failed rotation closed it
+		return nil
+	}
 	err := w.buf.Flush()
 	if cerr := w.file.Close(); err == nil {
 		err = cerr
@@ -99,6 +162,13 @@ func (w *fileWriter) write(line []byte, marshalErr error) error {
 	if w.file == nil {
 		return fmt.Errorf("jsonlfile: %s is not open", w.cfg.Path)
 	}
+	// A line larger than the limit still gets a file of its own.
+	if n := int64(len(line)) + 1; w.size > 0 && w.size+n > w.maxBytes() {
+		if err := w.rotate(); err != nil {
+			return fmt.Errorf("jsonlfile: rotate %s: %w", w.cfg.Path, err)
+		}
+	}
+	w.size += int64(len(line)) + 1
 	if _, err := w.buf.Write(line); err != nil {
 		return err
 	}
@@ -109,6 +179,10 @@ func (w *fileWriter) write(line []byte, marshalErr error) error {
 		return w.buf.Flush()
 	}
 	return nil
+}
+
+func (w *fileWriter) maxBytes() int64 {
+	return int64(w.cfg.Rotation.MaxMegabytes) << 20
 }
 
 func (w *fileWriter) pushTraces(_ context.Context, td ptrace.Traces) error {

@@ -2,9 +2,11 @@ package jsonlfileexporter
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,8 +23,10 @@ import (
 
 func TestLoadConfig(t *testing.T) {
 	configtest.Run(t, filepath.Join("testdata", "config.yaml"), metadata.Type, createDefaultConfig, []configtest.Case{
-		{Name: "", Want: &Config{Path: "./var/received.jsonl", FlushInterval: time.Second}},
-		{Name: "unbuffered", Want: &Config{Path: "/tmp/out.jsonl"}},
+		{Name: "", Want: &Config{Path: "./var/received.jsonl", FlushInterval: time.Second, Rotation: RotationConfig{MaxMegabytes: 100, MaxBackups: 3}}},
+		{Name: "unbuffered", Want: &Config{Path: "/tmp/out.jsonl", Rotation: RotationConfig{MaxMegabytes: 100, MaxBackups: 3}}},
+		{Name: "rotated", Want: &Config{Path: "x.jsonl", FlushInterval: time.Second, Rotation: RotationConfig{MaxMegabytes: 5}}},
+		{Name: "unbounded", WantErr: "rotation::max_megabytes: must be >= 1, got 0\nrotation::max_backups: must be >= 0, got -1"},
 		{Name: "no_path", WantErr: "path: must be set"},
 		{Name: "negative_flush", WantErr: "flush_interval: must be >= 0, got -1s"},
 	})
@@ -32,7 +36,8 @@ func TestLoadConfig(t *testing.T) {
 // what was sent.
 func TestWritesDecodableLines(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "out.jsonl")
-	cfg := &Config{Path: path, FlushInterval: 10 * time.Millisecond}
+	cfg := createDefaultConfig().(*Config)
+	cfg.Path, cfg.FlushInterval = path, 10*time.Millisecond
 	f := NewFactory()
 	set := exportertest.NewNopSettings(metadata.Type)
 	ctx := context.Background()
@@ -78,8 +83,56 @@ func TestUnwritablePathFailsAtStart(t *testing.T) {
 	dir := t.TempDir()
 	blocker := filepath.Join(dir, "file")
 	require.NoError(t, os.WriteFile(blocker, nil, 0o644))
-	cfg := &Config{Path: filepath.Join(blocker, "out.jsonl")}
+	cfg := createDefaultConfig().(*Config)
+	cfg.Path = filepath.Join(blocker, "out.jsonl")
 	e, err := NewFactory().CreateLogs(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)
 	require.NoError(t, err)
 	require.ErrorContains(t, e.Start(context.Background(), componenttest.NewNopHost()), "jsonlfile")
+}
+
+// Past max_megabytes the file rotates: no file exceeds the limit (a line is
+// far smaller than it), at most max_backups older files stay, the newest
+// lines are in the file itself, and every file is readable by its owner
+// only.
+func TestRotatesBySizeAndKeepsBoundedBackups(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.jsonl")
+	cfg := createDefaultConfig().(*Config)
+	cfg.Path, cfg.FlushInterval = path, 0
+	cfg.Rotation = RotationConfig{MaxMegabytes: 1, MaxBackups: 2}
+	e, err := NewFactory().CreateLogs(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, e.Start(ctx, componenttest.NewNopHost()))
+
+	const lines, bodySize = 60, 100 << 10 // 6 MB in all: several rotations
+	for i := range lines {
+		ld := plog.NewLogs()
+		lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+		lr.Body().SetStr(strings.Repeat("x", bodySize))
+		lr.Attributes().PutInt("seq", int64(i))
+		require.NoError(t, e.ConsumeLogs(ctx, ld))
+	}
+	require.NoError(t, e.Shutdown(ctx))
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, de := range entries {
+		names = append(names, de.Name())
+		info, err := de.Info()
+		require.NoError(t, err)
+		assert.LessOrEqual(t, info.Size(), int64(1<<20), de.Name())
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), de.Name())
+	}
+	assert.ElementsMatch(t, []string{"out.jsonl", "out.jsonl.1", "out.jsonl.2"}, names)
+
+	// The last line written is the last line of the current file.
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	last := data[bytes.LastIndexByte(data[:len(data)-1], '\n')+1:]
+	ld, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(last)
+	require.NoError(t, err)
+	seq, _ := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get("seq")
+	assert.Equal(t, int64(lines-1), seq.Int())
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/otelhub/otelhub/exporter/clickhouseexporter"
 	"github.com/otelhub/otelhub/exporter/jsonlfileexporter"
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter"
+	"github.com/otelhub/otelhub/extension/jsondepthextension"
 	"github.com/otelhub/otelhub/processor/patternprocessor"
 	"github.com/otelhub/otelhub/processor/semconvprocessor"
 	"github.com/otelhub/otelhub/receiver/loadgenreceiver"
@@ -72,6 +73,7 @@ var Extensions = []func() extension.Factory{
 	pprofextension.NewFactory,
 	bearertokenauthextension.NewFactory,
 	filestorage.NewFactory,
+	jsondepthextension.NewFactory,
 }
 
 // Factories returns the full distribution's factories.
