@@ -176,4 +176,3 @@ func ids(doc map[string]any, trace string, spans ...string) error {
 	}
 	return nil
 }
-
