@@ -1,6 +1,7 @@
 package elasticsearchexporter
 
 import (
+	"compress/gzip"
 	"context"
 	"net/url"
 	"slices"
@@ -74,24 +75,29 @@ func (e *esExporter) start(ctx context.Context, host component.Host) error {
 		}
 		urls = append(urls, u)
 	}
-	tp, err := elastictransport.New(elastictransport.Config{
-		UserAgent:             "otelhub/" + e.set.BuildInfo.Version,
-		URLs:                  urls,
-		Username:              e.cfg.User,
-		Password:              string(e.cfg.Password),
-		APIKey:                string(e.cfg.APIKey),
-		DisableRetry:          true, // exporterhelper retries, per document
-		CompressRequestBody:   e.cfg.Compression == "gzip",
-		PoolCompressor:        true,
-		DiscoverNodesInterval: e.cfg.Discovery.Interval,
-		Transport:             client.Transport,
-	})
+	opts := []elastictransport.Option{
+		elastictransport.WithUserAgent("otelhub/" + e.set.BuildInfo.Version),
+		elastictransport.WithURLs(urls...),
+		elastictransport.WithDisableRetry(), // exporterhelper retries, per document
+		elastictransport.WithTransport(client.Transport),
+		elastictransport.WithDiscoverNodesInterval(e.cfg.Discovery.Interval),
+	}
+	if e.cfg.User != "" || e.cfg.Password != "" {
+		opts = append(opts, elastictransport.WithBasicAuth(e.cfg.User, string(e.cfg.Password)))
+	}
+	if e.cfg.APIKey != "" {
+		opts = append(opts, elastictransport.WithAPIKey(string(e.cfg.APIKey)))
+	}
+	if e.cfg.Compression == "gzip" {
+		opts = append(opts, elastictransport.WithCompression(gzip.BestSpeed))
+	}
+	tp, err := elastictransport.NewClient(opts...)
 	if err != nil {
 		return err
 	}
 	e.tp = tp
 	if e.cfg.Discovery.OnStart {
-		if err := tp.DiscoverNodes(); err != nil {
+		if err := tp.DiscoverNodesContext(ctx); err != nil {
 			e.set.Logger.Warn("elasticsearch node discovery failed; using the configured endpoints", zap.Error(err))
 		}
 	}

@@ -81,7 +81,7 @@ func sumMetric(t *testing.T, tel *componenttest.Telemetry, name, key, value stri
 	for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
 		if key != "" {
 			v, ok := dp.Attributes.Value(attributeKey(key))
-			if !ok || v.Emit() != value {
+			if !ok || v.String() != value {
 				continue
 			}
 		}
