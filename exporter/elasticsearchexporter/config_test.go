@@ -78,3 +78,12 @@ func TestSecretsAreOpaque(t *testing.T) {
 	cfg := loadConfig(t, "bad_auth")
 	assert.Equal(t, "[REDACTED]", cfg.Password.String())
 }
+
+func TestOlderThan(t *testing.T) {
+	assert.True(t, olderThan("8.11.4", 8, 12))
+	assert.True(t, olderThan("7.17.0", 8, 12))
+	assert.False(t, olderThan("8.12.0", 8, 12))
+	assert.False(t, olderThan("9.0.0", 8, 12))
+	assert.False(t, olderThan("8.19.0-SNAPSHOT", 8, 12))
+	assert.False(t, olderThan("x", 8, 12))
+}

@@ -96,6 +96,7 @@ func (e *esExporter) start(ctx context.Context, host component.Host) error {
 		return err
 	}
 	e.tp = tp
+	e.checkVersion(ctx)
 	if e.cfg.Discovery.OnStart {
 		if err := tp.DiscoverNodesContext(ctx); err != nil {
 			e.set.Logger.Warn("elasticsearch node discovery failed; using the configured endpoints", zap.Error(err))
