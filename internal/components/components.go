@@ -29,6 +29,7 @@ import (
 	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 
 	"github.com/otelhub/otelhub/exporter/clickhouseexporter"
+	"github.com/otelhub/otelhub/exporter/elasticsearchexporter"
 	"github.com/otelhub/otelhub/exporter/jsonlfileexporter"
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter"
 	"github.com/otelhub/otelhub/extension/jsondepthextension"
@@ -60,6 +61,7 @@ var Processors = []func() processor.Factory{
 var Exporters = []func() exporter.Factory{
 	victoriametricsexporter.NewFactory,
 	clickhouseexporter.NewFactory,
+	elasticsearchexporter.NewFactory,
 	jsonlfileexporter.NewFactory,
 	debugexporter.NewFactory,
 	otlpexporter.NewFactory,
