@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 full="file_log loadgen otlp prometheus pattern semconv batch cumulative_to_delta delta_to_cumulative memory_limiter resource
-debug jsonlfile otlp_grpc otlp_http victoriametrics clickhouse bearertokenauth file_storage health_check json_depth pprof zpages"
-sidecar="otlp pattern semconv batch memory_limiter resource debug jsonlfile otlp_grpc otlp_http victoriametrics clickhouse
+debug jsonlfile otlp_grpc otlp_http victoriametrics clickhouse elasticsearch bearertokenauth file_storage health_check json_depth pprof zpages"
+sidecar="otlp pattern semconv batch memory_limiter resource debug jsonlfile otlp_grpc otlp_http victoriametrics clickhouse elasticsearch
 bearertokenauth file_storage health_check json_depth"
 lite="otlp batch memory_limiter debug jsonlfile health_check"
 
