@@ -177,6 +177,22 @@ in front would acknowledge records that a crash then loses. */ -}}
 {{- $_ := set $cfg.exporters $id $e -}}
 {{- end -}}
 {{- end -}}
+{{- /* A batch processor in front of a disk-queued exporter answers the
+client before the data is on disk; a crash then loses acknowledged data. */ -}}
+{{- if $presets.persistentQueue.enabled -}}
+{{- $onDisk := concat $queued $presets.persistentQueue.exporters -}}
+{{- range $name, $p := $cfg.service.pipelines -}}
+{{- range $proc := $p.processors | default list -}}
+{{- if or (eq $proc "batch") (hasPrefix "batch/" $proc) -}}
+{{- range $id := $p.exporters | default list -}}
+{{- if has $id $onDisk -}}
+{{- fail (printf "pipeline %s runs processor %s in front of %s, whose queue is on disk (presets.persistentQueue): the batch processor acknowledges records before they reach the disk, so a crash loses them. Drop it: the queue batches (sending_queue.batch)" $name $proc $id) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- /* A pipeline with no exporter is invalid: leave it out, and say so. */ -}}
 {{- $dropped := list -}}
 {{- range $name, $p := $cfg.service.pipelines }}{{ if not $p.exporters }}{{ $dropped = append $dropped $name }}{{ end }}{{ end -}}
@@ -245,6 +261,54 @@ a volume would be invalid. */}}
 {{- end -}}
 {{- if and (eq $mode "sidecar") (or $p.hostPath $p.existingClaim) -}}
 {{- fail "mode=sidecar uses an emptyDir: one pod per workload replica would share a hostPath or claim" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Refuse values Kubernetes accepts but that cannot work: names too long
+for a StatefulSet's pods, container ports nothing in the config listens
+on, HPA targets without the request they are a percentage of. */}}
+{{- define "otelhub.checkWorkload" -}}
+{{- $name := include "otelhub.fullname" . -}}
+{{- if and (eq .Values.mode "statefulset") (gt (len $name) 52) -}}
+{{- fail (printf "mode=statefulset: the name %q has %d characters, at most 52: the StatefulSet controller labels its pods with <name>-<10-character revision hash>, a label value of at most 63" $name (len $name)) -}}
+{{- end -}}
+{{- if ne .Values.mode "sidecar" -}}
+{{- $cfg := (include "otelhub.rendered" . | fromYaml).config -}}
+{{- $acc := dict "ports" list -}}
+{{- include "otelhub.listenPorts" (dict "node" (pick $cfg "receivers" "extensions" "connectors") "acc" $acc) -}}
+{{- include "otelhub.listenPorts" (dict "node" (dig "telemetry" dict $cfg.service) "acc" $acc) -}}
+{{- range $pname, $p := .Values.ports -}}
+{{- if and $p.enabled (not (has (int $p.containerPort) $acc.ports)) -}}
+{{- fail (printf "ports.%s.containerPort is %d, but nothing in config listens on it (config listens on %v): the Service and monitors would point at a closed port. Change both, or set ports.%s.enabled=false" $pname (int $p.containerPort) $acc.ports $pname) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.autoscaling.enabled (eq .Values.mode "deployment") -}}
+{{- if and .Values.autoscaling.targetCPUUtilizationPercentage (not (dig "requests" "cpu" "" .Values.resources)) -}}
+{{- fail "autoscaling.targetCPUUtilizationPercentage needs resources.requests.cpu: the HPA scales on a percentage of the request" -}}
+{{- end -}}
+{{- if and .Values.autoscaling.targetMemoryUtilizationPercentage (not (dig "requests" "memory" "" .Values.resources)) -}}
+{{- fail "autoscaling.targetMemoryUtilizationPercentage needs resources.requests.memory: the HPA scales on a percentage of the request" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Collects into .acc.ports the ports a config tree listens on: the
+port of every `endpoint` (host:port) and every integer `port`. */}}
+{{- define "otelhub.listenPorts" -}}
+{{- $acc := .acc -}}
+{{- if kindIs "map" .node -}}
+{{- range $k, $v := .node -}}
+{{- if and (eq $k "endpoint") (kindIs "string" $v) (regexMatch ":[0-9]+$" $v) -}}
+{{- $_ := set $acc "ports" (append $acc.ports (last (splitList ":" $v) | int)) -}}
+{{- else if and (eq $k "port") (or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v)) -}}
+{{- $_ := set $acc "ports" (append $acc.ports (int $v)) -}}
+{{- else -}}
+{{- include "otelhub.listenPorts" (dict "node" $v "acc" $acc) -}}
+{{- end -}}
+{{- end -}}
+{{- else if kindIs "slice" .node -}}
+{{- range .node }}{{ include "otelhub.listenPorts" (dict "node" . "acc" $acc) }}{{ end -}}
 {{- end -}}
 {{- end -}}
 
@@ -356,6 +420,7 @@ template instead. Exactly one source each: never emptyDir and hostPath. */}}
 {{/* The pod template of the Deployment, DaemonSet and StatefulSet. */}}
 {{- define "otelhub.pod" -}}
 {{- include "otelhub.checkPersistence" . -}}
+{{- include "otelhub.checkWorkload" . -}}
 metadata:
   labels:
     {{- include "otelhub.selectorLabels" . | nindent 4 }}

@@ -171,6 +171,7 @@ func TestSchemaRefuses(t *testing.T) {
 		"bad endpoint":          {"presets.otlpForward.endpoint=http://gw:4317", "/presets/otlpForward/endpoint"},
 		"gomemlimit percent":    {"goMemLimitPercent=150", "/goMemLimitPercent"},
 		"fullnameOverride case": {"fullnameOverride=Gateway", "/fullnameOverride"},
+		"semconv action":        {"presets.semconv.action=drop", "/presets/semconv/action"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -200,6 +201,16 @@ func TestChartRefuses(t *testing.T) {
 		"no exporter at all":        {[]string{"presets.debug.enabled=false"}, "no pipeline has an exporter"},
 		"queue on unknown exporter": {[]string{"presets.persistentQueue.enabled=true", "presets.persistentQueue.exporters={nope}"}, `names "nope"`},
 		"bad memory limit":          {[]string{"resources.limits.memory=lots"}, "resources.limits.memory"},
+		// Review cases: each rendered before, and Kubernetes or the
+		// collector would then have failed at run time.
+		"statefulset name > 52":       {[]string{"mode=statefulset", "fullnameOverride=" + strings.Repeat("a", 53)}, "at most 52"},
+		"monitor, no metrics port":    {[]string{"serviceMonitor.enabled=true", "ports.metrics.enabled=false"}, "ports.metrics"},
+		"podMonitor, no metrics port": {[]string{"mode=daemonset", "podMonitor.enabled=true", "ports.metrics.enabled=false"}, "ports.metrics"},
+		"pdb in daemonset":            {[]string{"mode=daemonset", "podDisruptionBudget.enabled=true"}, "podDisruptionBudget"},
+		"port nobody listens on":      {[]string{"config.receivers.otlp.protocols.grpc.endpoint=${env:OTELHUB_LISTEN_HOST}:4320"}, "ports.otlp-grpc"},
+		"batch before disk queue": {[]string{"presets.otlpForward.enabled=true", "presets.persistentQueue.enabled=true",
+			"config.processors.batch.timeout=1s", "config.service.pipelines.traces.processors={memory_limiter,batch}"}, "batch"},
+		"hpa on cpu, no cpu request": {[]string{"autoscaling.enabled=true", "resources.requests=null"}, "resources.requests.cpu"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -290,6 +301,11 @@ func TestNames(t *testing.T) {
 	assert.Contains(t, names(mustRender(t, "", "fullnameOverride=otelhub-gateway")), "Service/otelhub-gateway")
 	assert.Contains(t, names(mustRender(t, "", "nameOverride=collector")), "Service/otelhub-collector")
 	assert.Contains(t, names(mustRender(t, "")), "Service/otelhub", "a release named like the chart is not prefixed twice")
+
+	// The longest name the chart takes in statefulset mode still gives
+	// valid Service, pod and revision names.
+	assert.Equal(t, "statefulset", checkRelease(t, mustRender(t, "", "mode=statefulset", "fullnameOverride="+strings.Repeat("a", 52))))
+	assert.Equal(t, "deployment", checkRelease(t, mustRender(t, "", "fullnameOverride="+strings.Repeat("a", 63))))
 }
 
 // The agent -> gateway scenario: the agents export to the Service the
@@ -376,6 +392,9 @@ func checkRelease(t *testing.T, r *Rendered) string {
 		pod = applySidecarPatch(t, r)
 	}
 	if sts, ok := r.Get("StatefulSet", cm.Name).(*appsv1.StatefulSet); ok {
+		// The controller labels each pod with <name>-<revision hash> (up
+		// to 10 characters), a label value of at most 63.
+		assert.Empty(t, validation.IsValidLabelValue(sts.Name+"-7d9f8b6c5d"), "statefulset name %q too long for its pods' revision label", sts.Name)
 		for _, c := range sts.Spec.VolumeClaimTemplates {
 			claims = append(claims, c.Name)
 		}
@@ -475,6 +494,16 @@ func TestGoMemLimit(t *testing.T) {
 	for _, e := range otelhubContainer(t, pod).Env {
 		assert.NotEqual(t, "GOMEMLIMIT", e.Name, "no limit, no GOMEMLIMIT")
 	}
+}
+
+// Changing a port in config and in ports together renders a consistent
+// release (the chart checks that what the Service exposes is listened on).
+func TestPortsFollowConfig(t *testing.T) {
+	r := mustRender(t, "", "config.receivers.otlp.protocols.grpc.endpoint=${env:OTELHUB_LISTEN_HOST}:4320",
+		"ports.otlp-grpc.containerPort=4320")
+	checkRelease(t, r)
+	_, _, pod := r.Workload()
+	assert.Contains(t, otelhubContainer(t, pod).Ports, corev1.ContainerPort{Name: "otlp-grpc", ContainerPort: 4320, Protocol: corev1.ProtocolTCP})
 }
 
 // The binary check can fail: a value the chart passes through but the
