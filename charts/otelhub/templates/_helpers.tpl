@@ -43,11 +43,13 @@ the Go runtime collects harder before the kernel kills the container. */}}
 {{- define "otelhub.gomemlimit" -}}
 {{- $m := dig "limits" "memory" "" .Values.resources | toString -}}
 {{- if $m -}}
-{{- $num := regexFind "^[0-9]+(\\.[0-9]+)?" $m -}}
+{{- /* A Kubernetes quantity: a number, with a decimal exponent (1e9) or
+one of the suffixes. */ -}}
+{{- $num := regexFind "^[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?" $m -}}
 {{- $unit := trimPrefix $num $m -}}
-{{- $mult := dict "" 1.0 "k" 1000.0 "M" 1e6 "G" 1e9 "T" 1e12 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 -}}
+{{- $mult := dict "" 1.0 "k" 1000.0 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
 {{- if or (not $num) (not (hasKey $mult $unit)) -}}
-{{- fail (printf "resources.limits.memory %q: use a number with k, M, G, T, Ki, Mi, Gi or Ti" $m) -}}
+{{- fail (printf "resources.limits.memory %q: use a number (or 1e9-style exponent) with k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi or Ei" $m) -}}
 {{- end -}}
 {{- $bytes := mulf (float64 $num) (get $mult $unit) -}}
 {{- printf "%dMiB" (divf (mulf $bytes .Values.goMemLimitPercent) 104857600.0 | floor | int64) -}}

@@ -9,10 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
@@ -475,7 +478,7 @@ func containsName(cs []corev1.Container, name string) bool {
 // GOMEMLIMIT follows the memory limit in any unit, checked against the
 // API's own quantity parser.
 func TestGoMemLimit(t *testing.T) {
-	for _, limit := range []string{"512Mi", "1500M", "2Gi", "1.5Gi", "3G", "800000Ki"} {
+	for _, limit := range []string{"512Mi", "1500M", "2Gi", "1.5Gi", "3G", "800000Ki", "1e9", "1Pi"} {
 		t.Run(limit, func(t *testing.T) {
 			_, _, pod := mustRender(t, "", "resources.limits.memory="+limit).Workload()
 			c := otelhubContainer(t, pod)
@@ -494,6 +497,24 @@ func TestGoMemLimit(t *testing.T) {
 	for _, e := range otelhubContainer(t, pod).Env {
 		assert.NotEqual(t, "GOMEMLIMIT", e.Name, "no limit, no GOMEMLIMIT")
 	}
+}
+
+// In statefulset mode the ServiceMonitor scrapes each pod once: through
+// the Service, not the headless Service too (same pods, twice the series).
+func TestServiceMonitorSelectsOneService(t *testing.T) {
+	r := mustRender(t, "", "mode=statefulset", "serviceMonitor.enabled=true")
+	checkRelease(t, r)
+	sm := r.All("ServiceMonitor")
+	require.Len(t, sm, 1)
+	sel, err := metav1.LabelSelectorAsSelector(&sm[0].Obj.(*monitoringv1.ServiceMonitor).Spec.Selector)
+	require.NoError(t, err)
+	var selected []string
+	for _, o := range r.All("Service") {
+		if sel.Matches(labels.Set(o.Obj.(*corev1.Service).Labels)) {
+			selected = append(selected, o.Name)
+		}
+	}
+	assert.Equal(t, []string{"otelhub"}, selected)
 }
 
 // Changing a port in config and in ports together renders a consistent
