@@ -332,6 +332,11 @@ func TestScaleOut(t *testing.T) {
 	}
 	assert.Contains(t, releaseConfig(t, agent).Strings("service", "pipelines", "metrics", "processors"), "deltatocumulative")
 	gwCfg := releaseConfig(t, gw)
+	// The HPA's new replicas get traffic only if agents reconnect: the
+	// gateway caps its gRPC connections' age.
+	assert.NotNil(t, gwCfg.At("receivers", "otlp", "protocols", "grpc", "keepalive", "server_parameters", "max_connection_age"),
+		"gateway gRPC connections never end, so added replicas get no agent traffic")
+	assert.NotNil(t, gwCfg.At("receivers", "otlp", "protocols", "grpc", "endpoint"), "the receiver keeps its endpoint")
 	for _, p := range gwCfg.Pipelines() {
 		assert.NotContains(t, gwCfg.Strings("service", "pipelines", p, "processors"), "deltatocumulative")
 	}
