@@ -211,15 +211,22 @@ client before the data is on disk; a crash then loses acknowledged data. */ -}}
 {{- end -}}
 
 {{/* Collects, into .acc.paths, credential-like keys (auth headers, tokens,
-passwords, API keys) whose value is not an ${env:...} or ${file:...}
-reference. */}}
+passwords, API keys, TLS private keys, htpasswd `inline`) whose value is
+not an ${env:...} or ${file:...} reference, in maps and lists. */}}
 {{- define "otelhub.findInlineSecrets" -}}
 {{- $acc := .acc }}{{ $path := .path -}}
+{{- if kindIs "slice" .node -}}
+{{- /* Lists too: e.g. a prometheus receiver's scrape_configs[].basic_auth. */ -}}
+{{- range $i, $v := .node -}}
+{{- include "otelhub.findInlineSecrets" (dict "node" $v "path" (printf "%s[%d]" $path $i) "acc" $acc) -}}
+{{- end -}}
+{{- else if kindIs "map" .node -}}
 {{- range $k, $v := .node -}}
-{{- if kindIs "map" $v -}}
+{{- if or (kindIs "map" $v) (kindIs "slice" $v) -}}
 {{- include "otelhub.findInlineSecrets" (dict "node" $v "path" (printf "%s.%s" $path $k) "acc" $acc) -}}
-{{- else if and (kindIs "string" $v) $v (regexMatch "(?i)^(authorization|.*token|.*password|.*passwd|.*secret|api_?key|.*credentials?|dd-api-key|x-api-key)$" $k) (not (contains "${env:" $v)) (not (contains "${file:" $v)) -}}
+{{- else if and (kindIs "string" $v) $v (regexMatch "(?i)^(authorization|.*token|.*password|.*passwd|.*secret|.*api[-_]?key|.*credentials?|key_pem|inline)$" $k) (not (contains "${env:" $v)) (not (contains "${file:" $v)) -}}
 {{- $_ := set $acc "paths" (append $acc.paths (printf "%s.%s" $path $k)) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

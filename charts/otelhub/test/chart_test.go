@@ -146,6 +146,21 @@ func TestInlineSecretRefused(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "config.exporters.victoriametrics.headers.Authorization holds a credential")
 
+	// Credentials under a list, in an API key header, or a TLS private key
+	// written out are refused too.
+	for name, sets := range map[string][]string{
+		"in a list": {"config.receivers.prometheus.config.scrape_configs[0].job_name=x",
+			"config.receivers.prometheus.config.scrape_configs[0].basic_auth.password=hunter2"},
+		"Api-Key header": {"config.exporters.otlp_http.headers.Api-Key=abc123"},
+		"TLS key":        {"config.exporters.otlp_http.tls.key_pem=-----BEGIN PRIVATE KEY-----"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := render(t, "", sets...)
+			require.Error(t, err, "rendered a ConfigMap holding a credential")
+			assert.Contains(t, err.Error(), "holds a credential")
+		})
+	}
+
 	var inline Config
 	require.NoError(t, yaml.Unmarshal([]byte(`
 extensions: {bearertokenauth: {token: abc}}
