@@ -33,7 +33,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "otelhub.labels" -}}
 {{ include "otelhub.selectorLabels" . }}
 app.kubernetes.io/component: {{ .Values.mode }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+{{- /* The tag without a digest (tag@sha256:...), as a label value may hold it. */}}
+{{- $version := .Values.image.tag | default .Chart.AppVersion | splitList "@" | first | trunc 63 }}
+app.kubernetes.io/version: {{ regexReplaceAll "[^A-Za-z0-9]+$" $version "" | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}

@@ -397,6 +397,10 @@ func checkRelease(t *testing.T, r *Rendered) string {
 	t.Helper()
 	for _, o := range r.Objects {
 		assert.Empty(t, validation.IsDNS1123Subdomain(o.Name), "%s name %q", o.Kind, o.Name)
+		for k, v := range o.Labels {
+			assert.Empty(t, validation.IsQualifiedName(k), "%s label key %q", o.Kind, k)
+			assert.Empty(t, validation.IsValidLabelValue(v), "%s label %s=%q", o.Kind, k, v)
+		}
 	}
 	cm := configMap(t, r)
 	cfg, err := ParseConfig(cm)
@@ -535,6 +539,17 @@ func TestServiceMonitorSelectsOneService(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"otelhub"}, selected)
+}
+
+// An image pinned by digest (tag@sha256:...) still gives valid labels:
+// the version label is the tag, cut to what a label value may hold.
+func TestImageDigest(t *testing.T) {
+	tag := "0.1.0@sha256:" + strings.Repeat("ab", 32)
+	r := mustRender(t, "", "image.tag="+tag)
+	checkRelease(t, r)
+	_, _, pod := r.Workload()
+	assert.Equal(t, "otelhub/otelhub-gateway:"+tag, otelhubContainer(t, pod).Image)
+	assert.Equal(t, "0.1.0", r.Get("Service", "otelhub").(*corev1.Service).Labels["app.kubernetes.io/version"])
 }
 
 // Changing a port in config and in ports together renders a consistent
