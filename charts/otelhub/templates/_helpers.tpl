@@ -241,7 +241,7 @@ the probes. Empty when there is none. */}}
 {{- if or (eq $id "health_check") (hasPrefix "health_check/" $id) -}}
 {{- $h := get $cfg.extensions $id | default dict -}}
 {{- $ep := $h.endpoint | default "localhost:13133" -}}
-{{- if or (hasPrefix "localhost:" $ep) (hasPrefix "127." $ep) -}}
+{{- if or (hasPrefix "localhost:" $ep) (hasPrefix "127." $ep) (hasPrefix "[::1]:" $ep) -}}
 {{- fail (printf "extensions.%s.endpoint %q listens on loopback: the kubelet's probes cannot reach it; use ${env:MY_POD_IP}:PORT" $id $ep) -}}
 {{- end -}}
 {{ dict "port" (last (splitList ":" $ep) | int) "path" ($h.path | default "/") | toYaml }}

@@ -54,6 +54,9 @@ func TestModes(t *testing.T) {
 			assert.Equal(t, mode, checkRelease(t, r))
 		})
 	}
+	t.Run("sidecar as a plain container", func(t *testing.T) {
+		assert.Equal(t, "sidecar", checkRelease(t, mustRender(t, "", "mode=sidecar", "sidecar.native=false")))
+	})
 }
 
 // Each preset on its own renders a config the binary accepts, with the
@@ -216,6 +219,7 @@ func TestChartRefuses(t *testing.T) {
 		"claim in sidecar":          {[]string{"mode=sidecar", "persistence.existingClaim=q"}, "existingClaim is for mode=deployment"},
 		"autoscaling in daemonset":  {[]string{"mode=daemonset", "autoscaling.enabled=true"}, "autoscaling is for mode=deployment"},
 		"health check on loopback":  {[]string{"config.extensions.health_check.endpoint=localhost:13133"}, "listens on loopback"},
+		"health check on ::1":       {[]string{"config.extensions.health_check.endpoint=[::1]:13133"}, "listens on loopback"},
 		"no exporter at all":        {[]string{"presets.debug.enabled=false"}, "no pipeline has an exporter"},
 		"queue on unknown exporter": {[]string{"presets.persistentQueue.enabled=true", "presets.persistentQueue.exporters={nope}"}, `names "nope"`},
 		"bad memory limit":          {[]string{"resources.limits.memory=lots"}, "resources.limits.memory"},
