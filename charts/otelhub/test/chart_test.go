@@ -192,6 +192,7 @@ func TestSchemaRefuses(t *testing.T) {
 		"bad endpoint":          {"presets.otlpForward.endpoint=http://gw:4317", "/presets/otlpForward/endpoint"},
 		"gomemlimit percent":    {"goMemLimitPercent=150", "/goMemLimitPercent"},
 		"fullnameOverride case": {"fullnameOverride=Gateway", "/fullnameOverride"},
+		"nameOverride chars":    {"nameOverride=Collector_X", "/nameOverride"},
 		"semconv action":        {"presets.semconv.action=drop", "/presets/semconv/action"},
 	}
 	for name, tc := range cases {
