@@ -289,7 +289,7 @@ on, HPA targets without the request they are a percentage of. */}}
 {{- include "otelhub.listenPorts" (dict "node" (pick $cfg "receivers" "extensions" "connectors") "acc" $acc) -}}
 {{- include "otelhub.listenPorts" (dict "node" (dig "telemetry" dict $cfg.service) "acc" $acc) -}}
 {{- range $pname, $p := .Values.ports -}}
-{{- if and $p.enabled (not (has (int $p.containerPort) $acc.ports)) -}}
+{{- if and $p.enabled (not $acc.dynamic) (not (has (int $p.containerPort) $acc.ports)) -}}
 {{- fail (printf "ports.%s.containerPort is %d, but nothing in config listens on it (config listens on %v): the Service and monitors would point at a closed port. Change both, or set ports.%s.enabled=false" $pname (int $p.containerPort) $acc.ports $pname) -}}
 {{- end -}}
 {{- end -}}
@@ -305,13 +305,17 @@ on, HPA targets without the request they are a percentage of. */}}
 {{- end -}}
 
 {{/* Collects into .acc.ports the ports a config tree listens on: the
-port of every `endpoint` (host:port) and every integer `port`. */}}
+port of every `endpoint` (host:port) and every integer `port`; sets
+.acc.dynamic when an endpoint's port is an ${env:...} reference. */}}
 {{- define "otelhub.listenPorts" -}}
 {{- $acc := .acc -}}
 {{- if kindIs "map" .node -}}
 {{- range $k, $v := .node -}}
 {{- if and (eq $k "endpoint") (kindIs "string" $v) (regexMatch ":[0-9]+$" $v) -}}
 {{- $_ := set $acc "ports" (append $acc.ports (last (splitList ":" $v) | int)) -}}
+{{- else if and (eq $k "endpoint") (kindIs "string" $v) (hasSuffix "}" $v) -}}
+{{- /* A port from ${env:...}: known only at run time. */ -}}
+{{- $_ := set $acc "dynamic" true -}}
 {{- else if and (eq $k "port") (or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v)) -}}
 {{- $_ := set $acc "ports" (append $acc.ports (int $v)) -}}
 {{- else -}}

@@ -566,6 +566,10 @@ func TestPortsFollowConfig(t *testing.T) {
 	checkRelease(t, r)
 	_, _, pod := r.Workload()
 	assert.Contains(t, otelhubContainer(t, pod).Ports, corev1.ContainerPort{Name: "otlp-grpc", ContainerPort: 4320, Protocol: corev1.ProtocolTCP})
+
+	// A port from the environment is known only at run time: not refused.
+	_, err := render(t, "", "config.receivers.otlp.protocols.grpc.endpoint=${env:OTELHUB_LISTEN_HOST}:${env:GRPC_PORT}")
+	assert.NoError(t, err)
 }
 
 // The binary check can fail: a value the chart passes through but the
