@@ -33,7 +33,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "otelhub.labels" -}}
 {{ include "otelhub.selectorLabels" . }}
 app.kubernetes.io/component: {{ .Values.mode }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+{{- /* The tag without a digest (tag@sha256:...), as a label value may hold it. */}}
+{{- $version := .Values.image.tag | default .Chart.AppVersion | splitList "@" | first | trunc 63 }}
+app.kubernetes.io/version: {{ regexReplaceAll "[^A-Za-z0-9]+$" $version "" | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
@@ -43,11 +45,13 @@ the Go runtime collects harder before the kernel kills the container. */}}
 {{- define "otelhub.gomemlimit" -}}
 {{- $m := dig "limits" "memory" "" .Values.resources | toString -}}
 {{- if $m -}}
-{{- $num := regexFind "^[0-9]+(\\.[0-9]+)?" $m -}}
+{{- /* A Kubernetes quantity: a number, with a decimal exponent (1e9) or
+one of the suffixes. */ -}}
+{{- $num := regexFind "^[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?" $m -}}
 {{- $unit := trimPrefix $num $m -}}
-{{- $mult := dict "" 1.0 "k" 1000.0 "M" 1e6 "G" 1e9 "T" 1e12 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 -}}
+{{- $mult := dict "" 1.0 "k" 1000.0 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
 {{- if or (not $num) (not (hasKey $mult $unit)) -}}
-{{- fail (printf "resources.limits.memory %q: use a number with k, M, G, T, Ki, Mi, Gi or Ti" $m) -}}
+{{- fail (printf "resources.limits.memory %q: use a number (or 1e9-style exponent) with k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi or Ei" $m) -}}
 {{- end -}}
 {{- $bytes := mulf (float64 $num) (get $mult $unit) -}}
 {{- printf "%dMiB" (divf (mulf $bytes .Values.goMemLimitPercent) 104857600.0 | floor | int64) -}}
@@ -177,6 +181,22 @@ in front would acknowledge records that a crash then loses. */ -}}
 {{- $_ := set $cfg.exporters $id $e -}}
 {{- end -}}
 {{- end -}}
+{{- /* A batch processor in front of a disk-queued exporter answers the
+client before the data is on disk; a crash then loses acknowledged data. */ -}}
+{{- if $presets.persistentQueue.enabled -}}
+{{- $onDisk := concat $queued $presets.persistentQueue.exporters -}}
+{{- range $name, $p := $cfg.service.pipelines -}}
+{{- range $proc := $p.processors | default list -}}
+{{- if or (eq $proc "batch") (hasPrefix "batch/" $proc) -}}
+{{- range $id := $p.exporters | default list -}}
+{{- if has $id $onDisk -}}
+{{- fail (printf "pipeline %s runs processor %s in front of %s, whose queue is on disk (presets.persistentQueue): the batch processor acknowledges records before they reach the disk, so a crash loses them. Drop it: the queue batches (sending_queue.batch)" $name $proc $id) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- /* A pipeline with no exporter is invalid: leave it out, and say so. */ -}}
 {{- $dropped := list -}}
 {{- range $name, $p := $cfg.service.pipelines }}{{ if not $p.exporters }}{{ $dropped = append $dropped $name }}{{ end }}{{ end -}}
@@ -193,15 +213,22 @@ in front would acknowledge records that a crash then loses. */ -}}
 {{- end -}}
 
 {{/* Collects, into .acc.paths, credential-like keys (auth headers, tokens,
-passwords, API keys) whose value is not an ${env:...} or ${file:...}
-reference. */}}
+passwords, API keys, TLS private keys, htpasswd `inline`) whose value is
+not an ${env:...} or ${file:...} reference, in maps and lists. */}}
 {{- define "otelhub.findInlineSecrets" -}}
 {{- $acc := .acc }}{{ $path := .path -}}
+{{- if kindIs "slice" .node -}}
+{{- /* Lists too: e.g. a prometheus receiver's scrape_configs[].basic_auth. */ -}}
+{{- range $i, $v := .node -}}
+{{- include "otelhub.findInlineSecrets" (dict "node" $v "path" (printf "%s[%d]" $path $i) "acc" $acc) -}}
+{{- end -}}
+{{- else if kindIs "map" .node -}}
 {{- range $k, $v := .node -}}
-{{- if kindIs "map" $v -}}
+{{- if or (kindIs "map" $v) (kindIs "slice" $v) -}}
 {{- include "otelhub.findInlineSecrets" (dict "node" $v "path" (printf "%s.%s" $path $k) "acc" $acc) -}}
-{{- else if and (kindIs "string" $v) $v (regexMatch "(?i)^(authorization|.*token|.*password|.*passwd|.*secret|api_?key|.*credentials?|dd-api-key|x-api-key)$" $k) (not (contains "${env:" $v)) (not (contains "${file:" $v)) -}}
+{{- else if and (kindIs "string" $v) $v (regexMatch "(?i)^(authorization|.*token|.*password|.*passwd|.*secret|.*api[-_]?key|.*credentials?|key_pem|inline)$" $k) (not (contains "${env:" $v)) (not (contains "${file:" $v)) -}}
 {{- $_ := set $acc "paths" (append $acc.paths (printf "%s.%s" $path $k)) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -214,7 +241,7 @@ the probes. Empty when there is none. */}}
 {{- if or (eq $id "health_check") (hasPrefix "health_check/" $id) -}}
 {{- $h := get $cfg.extensions $id | default dict -}}
 {{- $ep := $h.endpoint | default "localhost:13133" -}}
-{{- if or (hasPrefix "localhost:" $ep) (hasPrefix "127." $ep) -}}
+{{- if or (hasPrefix "localhost:" $ep) (hasPrefix "127." $ep) (hasPrefix "[::1]:" $ep) -}}
 {{- fail (printf "extensions.%s.endpoint %q listens on loopback: the kubelet's probes cannot reach it; use ${env:MY_POD_IP}:PORT" $id $ep) -}}
 {{- end -}}
 {{ dict "port" (last (splitList ":" $ep) | int) "path" ($h.path | default "/") | toYaml }}
@@ -245,6 +272,58 @@ a volume would be invalid. */}}
 {{- end -}}
 {{- if and (eq $mode "sidecar") (or $p.hostPath $p.existingClaim) -}}
 {{- fail "mode=sidecar uses an emptyDir: one pod per workload replica would share a hostPath or claim" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Refuse values Kubernetes accepts but that cannot work: names too long
+for a StatefulSet's pods, container ports nothing in the config listens
+on, HPA targets without the request they are a percentage of. */}}
+{{- define "otelhub.checkWorkload" -}}
+{{- $name := include "otelhub.fullname" . -}}
+{{- if and (eq .Values.mode "statefulset") (gt (len $name) 52) -}}
+{{- fail (printf "mode=statefulset: the name %q has %d characters, at most 52: the StatefulSet controller labels its pods with <name>-<10-character revision hash>, a label value of at most 63" $name (len $name)) -}}
+{{- end -}}
+{{- if ne .Values.mode "sidecar" -}}
+{{- $cfg := (include "otelhub.rendered" . | fromYaml).config -}}
+{{- $acc := dict "ports" list -}}
+{{- include "otelhub.listenPorts" (dict "node" (pick $cfg "receivers" "extensions" "connectors") "acc" $acc) -}}
+{{- include "otelhub.listenPorts" (dict "node" (dig "telemetry" dict $cfg.service) "acc" $acc) -}}
+{{- range $pname, $p := .Values.ports -}}
+{{- if and $p.enabled (not $acc.dynamic) (not (has (int $p.containerPort) $acc.ports)) -}}
+{{- fail (printf "ports.%s.containerPort is %d, but nothing in config listens on it (config listens on %v): the Service and monitors would point at a closed port. Change both, or set ports.%s.enabled=false" $pname (int $p.containerPort) $acc.ports $pname) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.autoscaling.enabled (eq .Values.mode "deployment") -}}
+{{- if and .Values.autoscaling.targetCPUUtilizationPercentage (not (dig "requests" "cpu" "" .Values.resources)) -}}
+{{- fail "autoscaling.targetCPUUtilizationPercentage needs resources.requests.cpu: the HPA scales on a percentage of the request" -}}
+{{- end -}}
+{{- if and .Values.autoscaling.targetMemoryUtilizationPercentage (not (dig "requests" "memory" "" .Values.resources)) -}}
+{{- fail "autoscaling.targetMemoryUtilizationPercentage needs resources.requests.memory: the HPA scales on a percentage of the request" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Collects into .acc.ports the ports a config tree listens on: the
+port of every `endpoint` (host:port) and every integer `port`; sets
+.acc.dynamic when an endpoint's port is an ${env:...} reference. */}}
+{{- define "otelhub.listenPorts" -}}
+{{- $acc := .acc -}}
+{{- if kindIs "map" .node -}}
+{{- range $k, $v := .node -}}
+{{- if and (eq $k "endpoint") (kindIs "string" $v) (regexMatch ":[0-9]+$" $v) -}}
+{{- $_ := set $acc "ports" (append $acc.ports (last (splitList ":" $v) | int)) -}}
+{{- else if and (eq $k "endpoint") (kindIs "string" $v) (hasSuffix "}" $v) -}}
+{{- /* A port from ${env:...}: known only at run time. */ -}}
+{{- $_ := set $acc "dynamic" true -}}
+{{- else if and (eq $k "port") (or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v)) -}}
+{{- $_ := set $acc "ports" (append $acc.ports (int $v)) -}}
+{{- else -}}
+{{- include "otelhub.listenPorts" (dict "node" $v "acc" $acc) -}}
+{{- end -}}
+{{- end -}}
+{{- else if kindIs "slice" .node -}}
+{{- range .node }}{{ include "otelhub.listenPorts" (dict "node" . "acc" $acc) }}{{ end -}}
 {{- end -}}
 {{- end -}}
 
@@ -356,6 +435,7 @@ template instead. Exactly one source each: never emptyDir and hostPath. */}}
 {{/* The pod template of the Deployment, DaemonSet and StatefulSet. */}}
 {{- define "otelhub.pod" -}}
 {{- include "otelhub.checkPersistence" . -}}
+{{- include "otelhub.checkWorkload" . -}}
 metadata:
   labels:
     {{- include "otelhub.selectorLabels" . | nindent 4 }}

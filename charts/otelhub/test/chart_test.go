@@ -9,10 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
@@ -51,6 +54,9 @@ func TestModes(t *testing.T) {
 			assert.Equal(t, mode, checkRelease(t, r))
 		})
 	}
+	t.Run("sidecar as a plain container", func(t *testing.T) {
+		assert.Equal(t, "sidecar", checkRelease(t, mustRender(t, "", "mode=sidecar", "sidecar.native=false")))
+	})
 }
 
 // Each preset on its own renders a config the binary accepts, with the
@@ -143,6 +149,21 @@ func TestInlineSecretRefused(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "config.exporters.victoriametrics.headers.Authorization holds a credential")
 
+	// Credentials under a list, in an API key header, or a TLS private key
+	// written out are refused too.
+	for name, sets := range map[string][]string{
+		"in a list": {"config.receivers.prometheus.config.scrape_configs[0].job_name=x",
+			"config.receivers.prometheus.config.scrape_configs[0].basic_auth.password=hunter2"},
+		"Api-Key header": {"config.exporters.otlp_http.headers.Api-Key=abc123"},
+		"TLS key":        {"config.exporters.otlp_http.tls.key_pem=-----BEGIN PRIVATE KEY-----"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := render(t, "", sets...)
+			require.Error(t, err, "rendered a ConfigMap holding a credential")
+			assert.Contains(t, err.Error(), "holds a credential")
+		})
+	}
+
 	var inline Config
 	require.NoError(t, yaml.Unmarshal([]byte(`
 extensions: {bearertokenauth: {token: abc}}
@@ -156,21 +177,24 @@ exporters:
 // The values schema refuses bad values, naming the field.
 func TestSchemaRefuses(t *testing.T) {
 	cases := map[string]struct{ set, want string }{
-		"bad mode":              {"mode=gateway", "/mode"},
-		"port 0":                {"ports.otlp-grpc.containerPort=0", "/ports/otlp-grpc/containerPort"},
-		"port 70000":            {"ports.otlp-grpc.servicePort=70000", "/ports/otlp-grpc/servicePort"},
-		"hostPort 70000":        {"ports.otlp-grpc.hostPort=70000", "/ports/otlp-grpc/hostPort"},
-		"port name > 15":        {"ports.otlp-grpc-receiver-x.containerPort=4319", "otlp-grpc-receiver-x"},
-		"port name uppercase":   {"ports.OTLP.containerPort=4319", "OTLP"},
-		"service type":          {"service.type=Ingress", "/service/type"},
-		"traffic policy":        {"service.internalTrafficPolicy=Node", "/service/internalTrafficPolicy"},
-		"unknown key":           {"replicas=3", "replicas"},
-		"inline token field":    {"presets.victoriametrics.token=abc", "token"},
-		"unknown preset":        {"presets.k8sattributes.enabled=true", "k8sattributes"},
-		"hostPath and claim":    {"persistence.hostPath=/x,persistence.existingClaim=c", "/persistence"},
-		"bad endpoint":          {"presets.otlpForward.endpoint=http://gw:4317", "/presets/otlpForward/endpoint"},
-		"gomemlimit percent":    {"goMemLimitPercent=150", "/goMemLimitPercent"},
-		"fullnameOverride case": {"fullnameOverride=Gateway", "/fullnameOverride"},
+		"bad mode":               {"mode=gateway", "/mode"},
+		"port 0":                 {"ports.otlp-grpc.containerPort=0", "/ports/otlp-grpc/containerPort"},
+		"port 70000":             {"ports.otlp-grpc.servicePort=70000", "/ports/otlp-grpc/servicePort"},
+		"hostPort 70000":         {"ports.otlp-grpc.hostPort=70000", "/ports/otlp-grpc/hostPort"},
+		"port name > 15":         {"ports.otlp-grpc-receiver-x.containerPort=4319", "otlp-grpc-receiver-x"},
+		"port name uppercase":    {"ports.OTLP.containerPort=4319", "OTLP"},
+		"service type":           {"service.type=Ingress", "/service/type"},
+		"traffic policy":         {"service.internalTrafficPolicy=Node", "/service/internalTrafficPolicy"},
+		"unknown key":            {"replicas=3", "replicas"},
+		"inline token field":     {"presets.victoriametrics.token=abc", "token"},
+		"unknown preset":         {"presets.k8sattributes.enabled=true", "k8sattributes"},
+		"hostPath and claim":     {"persistence.hostPath=/x,persistence.existingClaim=c", "/persistence"},
+		"bad endpoint":           {"presets.otlpForward.endpoint=http://gw:4317", "/presets/otlpForward/endpoint"},
+		"gomemlimit percent":     {"goMemLimitPercent=150", "/goMemLimitPercent"},
+		"fullnameOverride case":  {"fullnameOverride=Gateway", "/fullnameOverride"},
+		"nameOverride chars":     {"nameOverride=Collector_X", "/nameOverride"},
+		"fullnameOverride digit": {"fullnameOverride=1gw", "/fullnameOverride"},
+		"semconv action":         {"presets.semconv.action=drop", "/presets/semconv/action"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -197,9 +221,20 @@ func TestChartRefuses(t *testing.T) {
 		"claim in sidecar":          {[]string{"mode=sidecar", "persistence.existingClaim=q"}, "existingClaim is for mode=deployment"},
 		"autoscaling in daemonset":  {[]string{"mode=daemonset", "autoscaling.enabled=true"}, "autoscaling is for mode=deployment"},
 		"health check on loopback":  {[]string{"config.extensions.health_check.endpoint=localhost:13133"}, "listens on loopback"},
+		"health check on ::1":       {[]string{"config.extensions.health_check.endpoint=[::1]:13133"}, "listens on loopback"},
 		"no exporter at all":        {[]string{"presets.debug.enabled=false"}, "no pipeline has an exporter"},
 		"queue on unknown exporter": {[]string{"presets.persistentQueue.enabled=true", "presets.persistentQueue.exporters={nope}"}, `names "nope"`},
 		"bad memory limit":          {[]string{"resources.limits.memory=lots"}, "resources.limits.memory"},
+		// Review cases: each rendered before, and Kubernetes or the
+		// collector would then have failed at run time.
+		"statefulset name > 52":       {[]string{"mode=statefulset", "fullnameOverride=" + strings.Repeat("a", 53)}, "at most 52"},
+		"monitor, no metrics port":    {[]string{"serviceMonitor.enabled=true", "ports.metrics.enabled=false"}, "ports.metrics"},
+		"podMonitor, no metrics port": {[]string{"mode=daemonset", "podMonitor.enabled=true", "ports.metrics.enabled=false"}, "ports.metrics"},
+		"pdb in daemonset":            {[]string{"mode=daemonset", "podDisruptionBudget.enabled=true"}, "podDisruptionBudget"},
+		"port nobody listens on":      {[]string{"config.receivers.otlp.protocols.grpc.endpoint=${env:OTELHUB_LISTEN_HOST}:4320"}, "ports.otlp-grpc"},
+		"batch before disk queue": {[]string{"presets.otlpForward.enabled=true", "presets.persistentQueue.enabled=true",
+			"config.processors.batch.timeout=1s", "config.service.pipelines.traces.processors={memory_limiter,batch}"}, "batch"},
+		"hpa on cpu, no cpu request": {[]string{"autoscaling.enabled=true", "resources.requests=null"}, "resources.requests.cpu"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -290,6 +325,11 @@ func TestNames(t *testing.T) {
 	assert.Contains(t, names(mustRender(t, "", "fullnameOverride=otelhub-gateway")), "Service/otelhub-gateway")
 	assert.Contains(t, names(mustRender(t, "", "nameOverride=collector")), "Service/otelhub-collector")
 	assert.Contains(t, names(mustRender(t, "")), "Service/otelhub", "a release named like the chart is not prefixed twice")
+
+	// The longest name the chart takes in statefulset mode still gives
+	// valid Service, pod and revision names.
+	assert.Equal(t, "statefulset", checkRelease(t, mustRender(t, "", "mode=statefulset", "fullnameOverride="+strings.Repeat("a", 52))))
+	assert.Equal(t, "deployment", checkRelease(t, mustRender(t, "", "fullnameOverride="+strings.Repeat("a", 63))))
 }
 
 // The agent -> gateway scenario: the agents export to the Service the
@@ -313,6 +353,11 @@ func TestScaleOut(t *testing.T) {
 	}
 	assert.Contains(t, releaseConfig(t, agent).Strings("service", "pipelines", "metrics", "processors"), "deltatocumulative")
 	gwCfg := releaseConfig(t, gw)
+	// The HPA's new replicas get traffic only if agents reconnect: the
+	// gateway caps its gRPC connections' age.
+	assert.NotNil(t, gwCfg.At("receivers", "otlp", "protocols", "grpc", "keepalive", "server_parameters", "max_connection_age"),
+		"gateway gRPC connections never end, so added replicas get no agent traffic")
+	assert.NotNil(t, gwCfg.At("receivers", "otlp", "protocols", "grpc", "endpoint"), "the receiver keeps its endpoint")
 	for _, p := range gwCfg.Pipelines() {
 		assert.NotContains(t, gwCfg.Strings("service", "pipelines", p, "processors"), "deltatocumulative")
 	}
@@ -358,6 +403,10 @@ func checkRelease(t *testing.T, r *Rendered) string {
 	t.Helper()
 	for _, o := range r.Objects {
 		assert.Empty(t, validation.IsDNS1123Subdomain(o.Name), "%s name %q", o.Kind, o.Name)
+		for k, v := range o.Labels {
+			assert.Empty(t, validation.IsQualifiedName(k), "%s label key %q", o.Kind, k)
+			assert.Empty(t, validation.IsValidLabelValue(v), "%s label %s=%q", o.Kind, k, v)
+		}
 	}
 	cm := configMap(t, r)
 	cfg, err := ParseConfig(cm)
@@ -376,6 +425,9 @@ func checkRelease(t *testing.T, r *Rendered) string {
 		pod = applySidecarPatch(t, r)
 	}
 	if sts, ok := r.Get("StatefulSet", cm.Name).(*appsv1.StatefulSet); ok {
+		// The controller labels each pod with <name>-<revision hash> (up
+		// to 10 characters), a label value of at most 63.
+		assert.Empty(t, validation.IsValidLabelValue(sts.Name+"-7d9f8b6c5d"), "statefulset name %q too long for its pods' revision label", sts.Name)
 		for _, c := range sts.Spec.VolumeClaimTemplates {
 			claims = append(claims, c.Name)
 		}
@@ -456,7 +508,7 @@ func containsName(cs []corev1.Container, name string) bool {
 // GOMEMLIMIT follows the memory limit in any unit, checked against the
 // API's own quantity parser.
 func TestGoMemLimit(t *testing.T) {
-	for _, limit := range []string{"512Mi", "1500M", "2Gi", "1.5Gi", "3G", "800000Ki"} {
+	for _, limit := range []string{"512Mi", "1500M", "2Gi", "1.5Gi", "3G", "800000Ki", "1e9", "1Pi"} {
 		t.Run(limit, func(t *testing.T) {
 			_, _, pod := mustRender(t, "", "resources.limits.memory="+limit).Workload()
 			c := otelhubContainer(t, pod)
@@ -475,6 +527,49 @@ func TestGoMemLimit(t *testing.T) {
 	for _, e := range otelhubContainer(t, pod).Env {
 		assert.NotEqual(t, "GOMEMLIMIT", e.Name, "no limit, no GOMEMLIMIT")
 	}
+}
+
+// In statefulset mode the ServiceMonitor scrapes each pod once: through
+// the Service, not the headless Service too (same pods, twice the series).
+func TestServiceMonitorSelectsOneService(t *testing.T) {
+	r := mustRender(t, "", "mode=statefulset", "serviceMonitor.enabled=true")
+	checkRelease(t, r)
+	sm := r.All("ServiceMonitor")
+	require.Len(t, sm, 1)
+	sel, err := metav1.LabelSelectorAsSelector(&sm[0].Obj.(*monitoringv1.ServiceMonitor).Spec.Selector)
+	require.NoError(t, err)
+	var selected []string
+	for _, o := range r.All("Service") {
+		if sel.Matches(labels.Set(o.Obj.(*corev1.Service).Labels)) {
+			selected = append(selected, o.Name)
+		}
+	}
+	assert.Equal(t, []string{"otelhub"}, selected)
+}
+
+// An image pinned by digest (tag@sha256:...) still gives valid labels:
+// the version label is the tag, cut to what a label value may hold.
+func TestImageDigest(t *testing.T) {
+	tag := "0.1.0@sha256:" + strings.Repeat("ab", 32)
+	r := mustRender(t, "", "image.tag="+tag)
+	checkRelease(t, r)
+	_, _, pod := r.Workload()
+	assert.Equal(t, "otelhub/otelhub-gateway:"+tag, otelhubContainer(t, pod).Image)
+	assert.Equal(t, "0.1.0", r.Get("Service", "otelhub").(*corev1.Service).Labels["app.kubernetes.io/version"])
+}
+
+// Changing a port in config and in ports together renders a consistent
+// release (the chart checks that what the Service exposes is listened on).
+func TestPortsFollowConfig(t *testing.T) {
+	r := mustRender(t, "", "config.receivers.otlp.protocols.grpc.endpoint=${env:OTELHUB_LISTEN_HOST}:4320",
+		"ports.otlp-grpc.containerPort=4320")
+	checkRelease(t, r)
+	_, _, pod := r.Workload()
+	assert.Contains(t, otelhubContainer(t, pod).Ports, corev1.ContainerPort{Name: "otlp-grpc", ContainerPort: 4320, Protocol: corev1.ProtocolTCP})
+
+	// A port from the environment is known only at run time: not refused.
+	_, err := render(t, "", "config.receivers.otlp.protocols.grpc.endpoint=${env:OTELHUB_LISTEN_HOST}:${env:GRPC_PORT}")
+	assert.NoError(t, err)
 }
 
 // The binary check can fail: a value the chart passes through but the

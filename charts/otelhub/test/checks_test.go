@@ -43,6 +43,10 @@ func checkPod(t *testing.T, mode string, pod *corev1.PodTemplateSpec, claims []s
 	for _, p := range c.Ports {
 		assert.Empty(t, validation.IsValidPortName(p.Name), "port name %q", p.Name)
 		assert.Empty(t, validation.IsValidPortNum(int(p.ContainerPort)), "port %d", p.ContainerPort)
+		// Something in the config listens there, or the Service and
+		// monitors point at a closed port.
+		assert.True(t, strings.Contains(rawCfg, fmt.Sprintf(":%d\n", p.ContainerPort)) || strings.Contains(rawCfg, fmt.Sprintf("port: %d\n", p.ContainerPort)),
+			"container port %s (%d): the config listens on no such port", p.Name, p.ContainerPort)
 		if p.HostPort != 0 {
 			assert.Equal(t, "daemonset", mode, "hostPort %d outside daemonset mode", p.HostPort)
 		}

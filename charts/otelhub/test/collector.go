@@ -102,8 +102,9 @@ func EnvRefs(raw string) []string {
 }
 
 // secretKey names config keys that carry credentials (HTTP auth headers,
-// tokens, passwords, API keys).
-var secretKey = regexp.MustCompile(`(?i)^(authorization|.*token|.*password|.*passwd|.*secret|api_?key|.*credentials?|dd-api-key|x-api-key)$`)
+// tokens, passwords, API keys, configtls' key_pem, basicauth's htpasswd
+// inline).
+var secretKey = regexp.MustCompile(`(?i)^(authorization|.*token|.*password|.*passwd|.*secret|.*api[-_]?key|.*credentials?|key_pem|inline)$`)
 
 // InlineSecrets returns the paths of credential-like keys whose value is
 // written out instead of referenced (${env:...} or ${file:...}).

@@ -17,9 +17,10 @@ import (
 
 // Object is one rendered manifest, decoded into its API type.
 type Object struct {
-	Kind string
-	Name string
-	Obj  any
+	Kind   string
+	Name   string
+	Labels map[string]string
+	Obj    any
 }
 
 // Rendered is what one helm template run produced.
@@ -68,7 +69,8 @@ func DecodeStrict(doc []byte) (Object, error) {
 	var tm struct {
 		metav1.TypeMeta `json:",inline"`
 		Metadata        struct {
-			Name string `json:"name"`
+			Name   string            `json:"name"`
+			Labels map[string]string `json:"labels"`
 		} `json:"metadata"`
 	}
 	if err := yaml.Unmarshal(doc, &tm); err != nil {
@@ -83,7 +85,7 @@ func DecodeStrict(doc []byte) (Object, error) {
 	if err := yaml.UnmarshalStrict(doc, obj); err != nil {
 		return Object{}, fmt.Errorf("%s %q: %w", key, tm.Metadata.Name, err)
 	}
-	return Object{Kind: tm.Kind, Name: tm.Metadata.Name, Obj: obj}, nil
+	return Object{Kind: tm.Kind, Name: tm.Metadata.Name, Labels: tm.Metadata.Labels, Obj: obj}, nil
 }
 
 func isEmptyDoc(doc string) bool {
