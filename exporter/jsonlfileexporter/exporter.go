@@ -169,10 +169,16 @@ func (w *fileWriter) write(line []byte, marshalErr error) error {
 		}
 	}
 	w.size += int64(len(line)) + 1
-	if _, err := w.buf.Write(line); err != nil {
-		return err
+	// Readers of the live file (tail -f, a log shipper) must never see
+	// half a line: a line that does not fit the buffer's free space goes
+	// out after what is buffered, in one write with its newline.
+	line = append(line, '\n')
+	if len(line) > w.buf.Available() && w.buf.Buffered() > 0 {
+		if err := w.buf.Flush(); err != nil {
+			return err
+		}
 	}
-	if err := w.buf.WriteByte('\n'); err != nil {
+	if _, err := w.buf.Write(line); err != nil {
 		return err
 	}
 	if w.cfg.FlushInterval == 0 {

@@ -136,3 +136,25 @@ func TestRotatesBySizeAndKeepsBoundedBackups(t *testing.T) {
 	seq, _ := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get("seq")
 	assert.Equal(t, int64(lines-1), seq.Int())
 }
+
+// A reader of the live file only ever sees whole lines, even for lines
+// larger than the write buffer and with buffering on.
+func TestLiveFileHoldsOnlyWholeLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.jsonl")
+	cfg := createDefaultConfig().(*Config)
+	cfg.Path, cfg.FlushInterval = path, time.Hour
+	le, err := NewFactory().CreateLogs(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)
+	require.NoError(t, err)
+	require.NoError(t, le.Start(context.Background(), componenttest.NewNopHost()))
+	defer func() { require.NoError(t, le.Shutdown(context.Background())) }()
+	for _, size := range []int{10, 40 << 10, 30 << 10, 200 << 10, 5, 70 << 10} {
+		ld := plog.NewLogs()
+		ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body().SetStr(strings.Repeat("x", size))
+		require.NoError(t, le.ConsumeLogs(context.Background(), ld))
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		if len(data) > 0 {
+			require.Equal(t, byte('\n'), data[len(data)-1], "after a %d-byte body the file ends inside a line", size)
+		}
+	}
+}
