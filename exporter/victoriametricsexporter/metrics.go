@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/promrw"
+	"github.com/otelhub/otelhub/internal/httpsend"
 )
 
 // metricsExporter encodes a batch once, splits it into shards by data point
@@ -159,21 +160,21 @@ func (e *metricsExporter) split() {
 func (e *metricsExporter) sendShard(ctx context.Context, s *shard, idx []int32) {
 	s.raw = e.batch.Marshal(s.raw[:0], idx)
 	s.body = e.compress(s.body[:0], s.raw)
-	err := post(ctx, e.client, e.url, s.body, e.header.Clone())
+	err := httpsend.Post(ctx, e.client, e.url, s.body, e.header.Clone())
 	switch {
 	case err == nil:
 		e.tel.recordSent(ctx, len(idx), len(s.body))
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, httpsend.ErrTooLarge):
 		left, right := e.splitPoints(idx)
 		if len(right) == 0 {
-			e.refuse(ctx, s, len(idx), &rejectedError{code: http.StatusRequestEntityTooLarge,
-				reason: "one data point is over the server's request limit"})
+			e.refuse(ctx, s, len(idx), &httpsend.RejectedError{Code: http.StatusRequestEntityTooLarge,
+				Reason: "one data point is over the server's request limit"})
 			return
 		}
 		e.sendShard(ctx, s, left)
 		e.sendShard(ctx, s, right)
 	case consumererror.IsPermanent(err):
-		var re *rejectedError
+		var re *httpsend.RejectedError
 		if errors.As(err, &re) {
 			err = re
 		}

@@ -1,47 +1,11 @@
 package victoriametricsexporter
 
 import (
-	"errors"
-	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
-	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
-
-func TestClassify(t *testing.T) {
-	assert.NoError(t, classify(204, "", nil))
-	assert.ErrorIs(t, classify(413, "", nil), errTooLarge)
-
-	err := classify(429, "3", []byte("slow down"))
-	assert.False(t, consumererror.IsPermanent(err))
-	assert.Contains(t, err.Error(), "Throttle (3s)")
-
-	err = classify(503, "", nil)
-	assert.False(t, consumererror.IsPermanent(err))
-	assert.NotContains(t, err.Error(), "Throttle")
-
-	err = classify(400, "", []byte("cannot parse"))
-	assert.True(t, consumererror.IsPermanent(err))
-	var re *rejectedError
-	assert.True(t, errors.As(err, &re))
-	assert.Equal(t, 400, re.code)
-	assert.Contains(t, err.Error(), "cannot parse")
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	d, ok := parseRetryAfter("7", now)
-	assert.True(t, ok)
-	assert.Equal(t, 7*time.Second, d)
-	d, ok = parseRetryAfter(now.Add(90*time.Second).Format(http.TimeFormat), now)
-	assert.True(t, ok)
-	assert.Equal(t, 90*time.Second, d)
-	_, ok = parseRetryAfter("soon", now)
-	assert.False(t, ok)
-}
 
 func TestFilterPointsKeepsOnlyChosenPoints(t *testing.T) {
 	md := pmetric.NewMetrics()
