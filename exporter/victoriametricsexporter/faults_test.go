@@ -147,12 +147,12 @@ func TestIntegrationLogsSurviveFaults(t *testing.T) {
 	// an in-memory queue stops retrying at shutdown, a persistent one keeps
 	// the data for the next start.
 	require.Eventually(t, func() bool {
-		return len(logsQuery(t, vl, `service.name:faulty`)) >= batches*perBatch
+		return len(vl.LogsQuery(t, `service.name:faulty`)) >= batches*perBatch
 	}, 30*time.Second, 100*time.Millisecond)
 	require.NoError(t, exp.Shutdown(context.Background()))
 	require.Equal(t, 6, faults.FaultsUsed())
 
-	rows := logsQuery(t, vl, `service.name:faulty`)
+	rows := vl.LogsQuery(t, `service.name:faulty`)
 	seen := map[string]int{}
 	for _, r := range rows {
 		seen[r["_msg"]]++
