@@ -1,11 +1,7 @@
 package elasticsearchexporter
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -16,24 +12,6 @@ import (
 	"github.com/otelhub/otelhub/internal/httpsend/httpsendtest"
 	"github.com/otelhub/otelhub/internal/testserver"
 )
-
-// logsQuery runs a LogsQL query on VictoriaLogs and returns the rows.
-func logsQuery(t *testing.T, vl *testserver.Server, q string) []map[string]string {
-	t.Helper()
-	vl.Flush(t)
-	resp, err := http.Get(vl.URL + "/select/logsql/query?query=" + url.QueryEscape(q))
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var out []map[string]string
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var m map[string]string
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &m))
-		out = append(out, m)
-	}
-	return out
-}
 
 // vlConfig points the exporter at VictoriaLogs' Elasticsearch bulk API,
 // with the message and time fields of the otel mapping.
@@ -58,7 +36,7 @@ func TestIntegrationVictoriaLogsBulk(t *testing.T) {
 	for b := range batches {
 		require.NoError(t, exp.ConsumeLogs(context.Background(), logBatch(b, per)))
 	}
-	rows := logsQuery(t, vl, `resource.attributes.service.name:estest`)
+	rows := vl.LogsQuery(t, `resource.attributes.service.name:estest`)
 	require.Len(t, rows, batches*per)
 	seen := map[string]bool{}
 	for _, r := range rows {
@@ -88,7 +66,7 @@ func TestIntegrationVictoriaLogsThroughFaults(t *testing.T) {
 		require.NoError(t, exp.ConsumeLogs(context.Background(), logBatch(b, per)))
 	}
 	assert.Equal(t, 9, front.FaultsUsed())
-	rows := logsQuery(t, vl, `resource.attributes.service.name:estest`)
+	rows := vl.LogsQuery(t, `resource.attributes.service.name:estest`)
 	seen := map[string]int{}
 	for _, r := range rows {
 		seen[r["_msg"]]++

@@ -24,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/metadata"
+	"github.com/otelhub/otelhub/internal/httpsend/httpsendtest"
 	"github.com/otelhub/otelhub/internal/testserver"
 )
 
@@ -265,9 +266,9 @@ func matchesSent(key, frag string, n int) bool { return matches(key+",", frag, n
 // the same cumulative values, not count the older points again.
 func TestIntegrationDeltaSeriesUnderRetryKeepTheirValues(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, []string{"503"})
-	f.rec = &recorder{}
-	cfg := deliveryConfig(front)
+	f := httpsendtest.New(t, vm.URL, "503")
+	rec := record(f)
+	cfg := deliveryConfig(f.URL)
 	cfg.Shards = 1
 	exp := startMetrics(t, cfg)
 
@@ -279,8 +280,8 @@ func TestIntegrationDeltaSeriesUnderRetryKeepTheirValues(t *testing.T) {
 	deltaMetrics(resourceMetrics(md, "delta"), start, 2, []int{2})
 	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
 
-	checkDelta(t, vm, f.rec, start, 2, 2)
-	require.Equal(t, 1, f.faultsUsed())
+	checkDelta(t, vm, rec, start, 2, 2)
+	require.Equal(t, 1, f.FaultsUsed())
 }
 
 // The fault script of TestIntegrationFaultsLoseNothingAndDuplicateNothing,
@@ -290,9 +291,9 @@ func TestIntegrationDeltaSeriesUnderRetryKeepTheirValues(t *testing.T) {
 func TestIntegrationFaultsKeepDeltaTotals(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
 	script := []string{"", "503", "drop", "", "429", "", "slow", "503", "", "drop", "", "", "503", "503", "", "drop"}
-	front, f := newFaultyFront(t, vm.URL, script)
-	f.rec = &recorder{}
-	exp := startMetrics(t, deliveryConfig(front))
+	f := httpsendtest.New(t, vm.URL, script...)
+	rec := record(f)
+	exp := startMetrics(t, deliveryConfig(f.URL))
 
 	const batches, series = 6, 10
 	start := time.Now().Add(-time.Hour).Truncate(time.Second)
@@ -301,8 +302,8 @@ func TestIntegrationFaultsKeepDeltaTotals(t *testing.T) {
 		deltaMetrics(resourceMetrics(md, "delta"), start, series, []int{2 * b, 2*b + 1})
 		require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
 	}
-	checkDelta(t, vm, f.rec, start, series, 2*batches-1)
-	require.Equal(t, len(script), f.faultsUsed(), "every scripted fault was met")
+	checkDelta(t, vm, rec, start, series, 2*batches-1)
+	require.Equal(t, len(script), f.FaultsUsed(), "every scripted fault was met")
 }
 
 // Item 2: a dropped delta exponential histogram comes first in the batch;
@@ -310,9 +311,9 @@ func TestIntegrationFaultsKeepDeltaTotals(t *testing.T) {
 // failed shard's points: each gauge arrives once, with its value.
 func TestIntegrationRetrySubsetAfterADroppedPoint(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, []string{"503"})
-	f.rec = &recorder{}
-	exp := startMetrics(t, deliveryConfig(front))
+	f := httpsendtest.New(t, vm.URL, "503")
+	rec := record(f)
+	exp := startMetrics(t, deliveryConfig(f.URL))
 
 	const series = 40
 	ts := time.Now().Add(-time.Hour).Truncate(time.Second)
@@ -339,14 +340,14 @@ func TestIntegrationRetrySubsetAfterADroppedPoint(t *testing.T) {
 
 	waitForSamples(t, vm, series, series)
 	time.Sleep(300 * time.Millisecond)
-	require.Equal(t, 1, f.faultsUsed())
+	require.Equal(t, 1, f.FaultsUsed())
 	got := export(t, vm, `fault_test`)
 	require.Len(t, got, series)
 	for k, e := range got {
 		n := e.Metric["n"]
 		assert.Equal(t, []float64{parseF(t, n)}, e.Values, k)
 	}
-	for k, ss := range f.rec.delivered("fault_test") {
+	for k, ss := range rec.delivered("fault_test") {
 		assert.Len(t, ss, 1, "sent once: %s", k)
 	}
 }
@@ -363,10 +364,10 @@ func parseF(t *testing.T, s string) float64 {
 // dropped and counted; every other point of the batch arrives.
 func TestIntegration413OversizePointDropsOnlyItself(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, nil)
-	f.rec = &recorder{}
-	f.maxSeries = 50
-	cfg := deliveryConfig(front)
+	f := httpsendtest.New(t, vm.URL)
+	rec := record(f)
+	limitSeries(f, 50)
+	cfg := deliveryConfig(f.URL)
 	cfg.Shards = 1
 	exp, tel := startWithTelemetry(t, cfg)
 
@@ -400,7 +401,7 @@ func TestIntegration413OversizePointDropsOnlyItself(t *testing.T) {
 		assert.Equal(t, []float64{parseF(t, e.Metric["n"])}, e.Values, k)
 	}
 	assert.Empty(t, export(t, vm, `{__name__=~"big_.*"}`))
-	for k, ss := range f.rec.delivered("fault_test") {
+	for k, ss := range rec.delivered("fault_test") {
 		assert.Len(t, ss, 1, "sent once: %s", k)
 	}
 }
@@ -412,10 +413,10 @@ func TestIntegration413OversizePointDropsOnlyItself(t *testing.T) {
 // retry send again what the other side delivered.
 func TestIntegration413SplitNeverResendsDelivered(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, []string{"", "503"})
-	f.rec = &recorder{}
-	f.maxSeries = 40
-	cfg := deliveryConfig(front)
+	f := httpsendtest.New(t, vm.URL, "", "503")
+	rec := record(f)
+	limitSeries(f, 40)
+	cfg := deliveryConfig(f.URL)
 	cfg.Shards = 1
 	cfg.SendExemplars = true
 	cfg.AddMetricSuffixes = false // the counter keeps the name fault_test
@@ -441,11 +442,11 @@ func TestIntegration413SplitNeverResendsDelivered(t *testing.T) {
 
 	waitForSamples(t, vm, series, 2*series)
 	time.Sleep(300 * time.Millisecond)
-	require.Equal(t, 2, f.faultsUsed())
+	require.Equal(t, 2, f.FaultsUsed())
 	for k, e := range export(t, vm, `fault_test`) {
 		assert.Equal(t, []float64{1, 2}, e.Values, k)
 	}
-	for k, ss := range f.rec.delivered("fault_test") {
+	for k, ss := range rec.delivered("fault_test") {
 		assert.Equal(t, []sample{{ts.UnixMilli(), 1}, {ts.Add(time.Second).UnixMilli(), 2}}, ss, "sent once each: %s", k)
 	}
 }
@@ -455,9 +456,8 @@ func TestIntegration413SplitNeverResendsDelivered(t *testing.T) {
 // refused points as sent), wrapped once, and the refused series are counted.
 func TestIntegrationPartialRejectionIsReported(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, []string{"400"})
-	f.rec = &recorder{}
-	cfg := deliveryConfig(front)
+	f := httpsendtest.New(t, vm.URL, "400")
+	cfg := deliveryConfig(f.URL)
 	cfg.QueueConfig.Get().WaitForResult = true
 	exp, tel := startWithTelemetry(t, cfg)
 
@@ -481,9 +481,9 @@ func TestIntegrationPartialRejectionIsReported(t *testing.T) {
 // -dedup.minScrapeInterval is set).
 func TestIntegrationLostAnswerResendsTheSameValues(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, []string{"lost"})
-	f.rec = &recorder{}
-	cfg := deliveryConfig(front)
+	f := httpsendtest.New(t, vm.URL, httpsendtest.DropAfter)
+	rec := record(f)
+	cfg := deliveryConfig(f.URL)
 	cfg.Shards = 1
 	exp := startMetrics(t, cfg)
 
@@ -507,7 +507,7 @@ func TestIntegrationLostAnswerResendsTheSameValues(t *testing.T) {
 		}
 		assert.Equal(t, twice, have, k)
 	}
-	for k, ss := range f.rec.delivered("dsum_total") {
+	for k, ss := range rec.delivered("dsum_total") {
 		assert.Equal(t, twice, ss, k)
 	}
 }

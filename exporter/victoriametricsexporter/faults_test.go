@@ -3,16 +3,9 @@ package victoriametricsexporter
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/prometheus/prometheus/prompb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
@@ -24,98 +17,28 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/metadata"
+	"github.com/otelhub/otelhub/internal/httpsend/httpsendtest"
 	"github.com/otelhub/otelhub/internal/testserver"
 )
 
-// faultyFront stands between the exporter and a real server. Each request
-// takes the next fault of a fixed script; "" forwards it. Faults happen
-// before forwarding, so a refused request never reached the server.
-type faultyFront struct {
-	mu      sync.Mutex
-	script  []string
-	n       int
-	maxBody int // bodies over it get 413, when set
-	// maxSeries, when set, answers 413 to remote write requests of more
-	// series; rec, when set, records the samples of forwarded requests.
-	maxSeries int
-	rec       *recorder
-	tooBig    atomic.Int64
-	proxy     *httputil.ReverseProxy
-	served    atomic.Int64
+// record makes f keep the samples of the remote write requests it
+// forwards, decoded.
+func record(f *httpsendtest.Front) *recorder {
+	rec := &recorder{}
+	f.Record = func(body []byte) {
+		tss, _ := decodeWrite(body)
+		rec.add(tss)
+	}
+	return rec
 }
 
-func newFaultyFront(t *testing.T, target string, script []string) (string, *faultyFront) {
-	u, err := url.Parse(target)
-	require.NoError(t, err)
-	f := &faultyFront{script: script, proxy: httputil.NewSingleHostReverseProxy(u)}
-	srv := &http.Server{Handler: f}
-	addr := listen(t, srv)
-	return "http://" + addr, f
-}
-
-// faultsUsed is how many scripted faults requests have met so far.
-func (f *faultyFront) faultsUsed() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return min(f.n, len(f.script))
-}
-
-func (f *faultyFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if f.maxBody > 0 && r.ContentLength > int64(f.maxBody) {
-		f.tooBig.Add(1)
-		http.Error(w, "request entity too large", http.StatusRequestEntityTooLarge)
-		return
+// limitSeries makes f answer 413 to remote write requests of more than n
+// series, as a server with a limit on series per request would.
+func limitSeries(f *httpsendtest.Front, n int) {
+	f.Fits = func(body []byte) bool {
+		tss, _ := decodeWrite(body)
+		return len(tss) <= n
 	}
-	var tss []prompb.TimeSeries
-	if f.maxSeries > 0 || f.rec != nil {
-		tss, _ = decodeWrite(readBody(r))
-	}
-	if f.maxSeries > 0 && len(tss) > f.maxSeries {
-		f.tooBig.Add(1)
-		http.Error(w, "too many series", http.StatusRequestEntityTooLarge)
-		return
-	}
-	f.mu.Lock()
-	fault := ""
-	if f.n < len(f.script) {
-		fault = f.script[f.n]
-	}
-	f.n++
-	f.mu.Unlock()
-	switch fault {
-	case "429":
-		w.Header().Set("Retry-After", "1")
-		http.Error(w, "slow down", http.StatusTooManyRequests)
-	case "503":
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-	case "drop":
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			conn.Close()
-		}
-	case "lost":
-		// The server stores the request, but its answer never comes back.
-		f.forward(httptest.NewRecorder(), r, tss)
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			conn.Close()
-		}
-	case "400":
-		http.Error(w, "cannot parse sample", http.StatusBadRequest)
-	case "slow":
-		time.Sleep(300 * time.Millisecond)
-		f.forward(w, r, tss)
-	default:
-		f.served.Add(1)
-		f.forward(w, r, tss)
-	}
-}
-
-// forward passes a request to the server and records its samples.
-func (f *faultyFront) forward(w http.ResponseWriter, r *http.Request, tss []prompb.TimeSeries) {
-	if f.rec != nil {
-		f.rec.add(tss)
-	}
-	f.proxy.ServeHTTP(w, r)
 }
 
 // batchAt builds series gauges "fault_test{n=i}" with value v at ts.
@@ -140,10 +63,10 @@ func batchAt(series int, ts time.Time, v float64) pmetric.Metrics {
 func TestIntegrationFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
 	script := []string{"", "503", "drop", "", "429", "", "slow", "503", "", "drop", "", "", "503", "503", "", "drop"}
-	front, faults := newFaultyFront(t, vm.URL, script)
+	faults := httpsendtest.New(t, vm.URL, script...)
 
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = front
+	cfg.Endpoint = faults.URL
 	cfg.TargetInfo = false
 	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
 	cfg.RetryConfig.MaxInterval = 100 * time.Millisecond
@@ -155,7 +78,7 @@ func TestIntegrationFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
 
 	waitForSamples(t, vm, series, batches*series)
 	time.Sleep(500 * time.Millisecond) // room for a late duplicate to show
-	require.Equal(t, len(script), faults.faultsUsed(), "every scripted fault was met")
+	require.Equal(t, len(script), faults.FaultsUsed(), "every scripted fault was met")
 	for k, e := range export(t, vm, `fault_test`) {
 		require.Len(t, e.Timestamps, batches, k)
 		for b := range batches {
@@ -169,9 +92,9 @@ func TestIntegrationFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
 // requests after it go through.
 func TestIntegrationBadRequestDoesNotBlockTheQueue(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, _ := newFaultyFront(t, vm.URL, []string{"400"})
+	f := httpsendtest.New(t, vm.URL, "400")
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = front
+	cfg.Endpoint = f.URL
 	cfg.TargetInfo = false
 	cfg.Shards = 1
 	cfg.QueueConfig.Get().WaitForResult = true
@@ -197,9 +120,9 @@ func TestIntegrationBadRequestDoesNotBlockTheQueue(t *testing.T) {
 // VictoriaLogs, each record once.
 func TestIntegrationLogsSurviveFaults(t *testing.T) {
 	vl := testserver.VictoriaLogs(t)
-	front, faults := newFaultyFront(t, vl.URL, []string{"503", "drop", "", "429", "503", ""})
+	faults := httpsendtest.New(t, vl.URL, "503", "drop", "", "429", "503", "")
 	cfg := createDefaultConfig().(*Config)
-	cfg.Logs.Endpoint = front
+	cfg.Logs.Endpoint = faults.URL
 	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
 	cfg.RetryConfig.MaxInterval = 100 * time.Millisecond
 	set := exportertest.NewNopSettings(metadata.Type)
@@ -224,12 +147,12 @@ func TestIntegrationLogsSurviveFaults(t *testing.T) {
 	// an in-memory queue stops retrying at shutdown, a persistent one keeps
 	// the data for the next start.
 	require.Eventually(t, func() bool {
-		return len(logsQuery(t, vl, `service.name:faulty`)) >= batches*perBatch
+		return len(vl.LogsQuery(t, `service.name:faulty`)) >= batches*perBatch
 	}, 30*time.Second, 100*time.Millisecond)
 	require.NoError(t, exp.Shutdown(context.Background()))
-	require.Equal(t, 6, faults.faultsUsed())
+	require.Equal(t, 6, faults.FaultsUsed())
 
-	rows := logsQuery(t, vl, `service.name:faulty`)
+	rows := vl.LogsQuery(t, `service.name:faulty`)
 	seen := map[string]int{}
 	for _, r := range rows {
 		seen[r["_msg"]]++
@@ -244,10 +167,10 @@ func TestIntegrationLogsSurviveFaults(t *testing.T) {
 // arrives exactly once.
 func TestIntegration413SplitsAndRetriesOnlyWhatDidNotArrive(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, []string{"", "", "503"})
-	f.maxBody = 250
+	f := httpsendtest.New(t, vm.URL, "", "", "503")
+	f.MaxBody = 250
 	cfg := createDefaultConfig().(*Config)
-	cfg.Endpoint = front
+	cfg.Endpoint = f.URL
 	cfg.TargetInfo = false
 	cfg.Shards = 1
 	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
@@ -257,9 +180,9 @@ func TestIntegration413SplitsAndRetriesOnlyWhatDidNotArrive(t *testing.T) {
 	sendBatches(t, exp, batches, series)
 	waitForSamples(t, vm, series, batches*series)
 	time.Sleep(300 * time.Millisecond)
-	require.Equal(t, 3, f.faultsUsed())
-	require.Positive(t, f.tooBig.Load(), "the server refused large requests")
-	t.Logf("413 answers: %d", f.tooBig.Load())
+	require.Equal(t, 3, f.FaultsUsed())
+	require.Positive(t, f.TooBig.Load(), "the server refused large requests")
+	t.Logf("413 answers: %d", f.TooBig.Load())
 	for k, e := range export(t, vm, `fault_test`) {
 		assert.Len(t, e.Timestamps, batches, "each sample once: %s", k)
 	}

@@ -227,7 +227,7 @@ func TestIntegrationLogsArriveInVictoriaLogs(t *testing.T) {
 
 	var rows []map[string]string
 	require.Eventually(t, func() bool {
-		rows = logsQuery(t, vl, `service.name:auth`)
+		rows = vl.LogsQuery(t, `service.name:auth`)
 		return len(rows) == 50
 	}, 20*time.Second, 100*time.Millisecond)
 	msgs := map[string]bool{}
@@ -237,20 +237,4 @@ func TestIntegrationLogsArriveInVictoriaLogs(t *testing.T) {
 	}
 	assert.Len(t, msgs, 50)
 	assert.True(t, msgs["login failed for user7"])
-}
-
-func logsQuery(t *testing.T, vl *testserver.Server, q string) []map[string]string {
-	t.Helper()
-	vl.Flush(t)
-	resp, err := http.Get(vl.URL + "/select/logsql/query?query=" + url.QueryEscape(q))
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var out []map[string]string
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		var m map[string]string
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &m))
-		out = append(out, m)
-	}
-	return out
 }

@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/vlogs"
+	"github.com/otelhub/otelhub/internal/httpsend"
 )
 
 // logsExporter sends logs to VictoriaLogs' JSON-lines insert API, gzipped.
@@ -91,12 +92,12 @@ func (e *logsExporter) push(ctx context.Context, ld plog.Logs) error {
 	if err := e.gz.Close(); err != nil {
 		return consumererror.NewPermanent(err)
 	}
-	err := post(ctx, e.client, e.url, e.body.Bytes(), e.header.Clone())
+	err := httpsend.Post(ctx, e.client, e.url, e.body.Bytes(), e.header.Clone())
 	switch {
 	case err == nil:
 		e.tel.recordSent(ctx, ld.LogRecordCount(), e.body.Len())
-	case errors.Is(err, errTooLarge):
-		err = consumererror.NewPermanent(&rejectedError{code: http.StatusRequestEntityTooLarge, reason: "set sending_queue::batch::max_size lower"})
+	case errors.Is(err, httpsend.ErrTooLarge):
+		err = consumererror.NewPermanent(&httpsend.RejectedError{Code: http.StatusRequestEntityTooLarge, Reason: "set sending_queue::batch::max_size lower"})
 		e.tel.recordRejected(ctx, ld.LogRecordCount(), err)
 	case consumererror.IsPermanent(err):
 		e.tel.recordRejected(ctx, ld.LogRecordCount(), err)

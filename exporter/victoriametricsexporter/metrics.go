@@ -18,6 +18,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/promrw"
+	"github.com/otelhub/otelhub/internal/httpsend"
+	"github.com/otelhub/otelhub/internal/pdatasubset"
 )
 
 // metricsExporter encodes a batch once, splits it into shards by data point
@@ -41,13 +43,12 @@ type metricsExporter struct {
 // shard is one slice of a batch, its reusable buffers and the outcome of
 // its last send.
 type shard struct {
-	idx      []int32
-	raw      []byte
-	body     []byte
-	retry    []int32 // series that failed with a retryable error
-	retryErr []error
-	rejected int     // series the server refused for good
-	reject   []error // their reasons, unwrapped from consumererror.Permanent
+	idx     []int32
+	raw     []byte
+	body    []byte
+	out     httpsend.Outcome
+	retry   []int32 // series that failed with a retryable error
+	counted int     // rejected series already in the telemetry
 }
 
 func newMetricsExporter(cfg *Config, set exporter.Settings, tel *telemetry) (*metricsExporter, error) {
@@ -126,14 +127,14 @@ func (e *metricsExporter) push(ctx context.Context, md pmetric.Metrics) error {
 	var wg sync.WaitGroup
 	for i := range e.shards {
 		s := &e.shards[i]
-		s.retry, s.retryErr, s.rejected, s.reject = s.retry[:0], s.retryErr[:0], 0, s.reject[:0]
+		s.out, s.retry, s.counted = httpsend.Outcome{}, s.retry[:0], 0
 		if len(s.idx) == 0 {
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e.sendShard(ctx, s, s.idx)
+			e.sendShard(ctx, s)
 		}()
 	}
 	wg.Wait()
@@ -152,51 +153,53 @@ func (e *metricsExporter) split() {
 	}
 }
 
-// sendShard marshals, compresses and posts the given series and records
-// in s what did not arrive. On 413 it splits them in two by data point and
+// sendShard sends the shard's series and records in s what did not
+// arrive. On 413 httpsend.SendSplitting cuts them in two by data point and
 // sends each half, so a retry carries only what did not arrive; a single
 // data point still too large is refused for good.
-func (e *metricsExporter) sendShard(ctx context.Context, s *shard, idx []int32) {
-	s.raw = e.batch.Marshal(s.raw[:0], idx)
-	s.body = e.compress(s.body[:0], s.raw)
-	err := post(ctx, e.client, e.url, s.body, e.header.Clone())
-	switch {
-	case err == nil:
-		e.tel.recordSent(ctx, len(idx), len(s.body))
-	case errors.Is(err, errTooLarge):
-		left, right := e.splitPoints(idx)
-		if len(right) == 0 {
-			e.refuse(ctx, s, len(idx), &rejectedError{code: http.StatusRequestEntityTooLarge,
-				reason: "one data point is over the server's request limit"})
-			return
-		}
-		e.sendShard(ctx, s, left)
-		e.sendShard(ctx, s, right)
-	case consumererror.IsPermanent(err):
-		var re *rejectedError
-		if errors.As(err, &re) {
-			err = re
-		}
-		e.refuse(ctx, s, len(idx), err)
-	default:
-		s.retry = append(s.retry, idx...)
-		s.retryErr = append(s.retryErr, err)
+func (e *metricsExporter) sendShard(ctx context.Context, s *shard) {
+	s.out = httpsend.SendSplitting(ctx, 0, len(s.idx), func(ctx context.Context, lo, hi int) (httpsend.Outcome, bool) {
+		return e.sendSeries(ctx, s, s.idx[lo:hi])
+	}, func(lo, hi int) int {
+		return lo + e.pointBoundary(s.idx[lo:hi])
+	})
+	if n := s.out.Rejected - s.counted; n > 0 { // data points alone over the limit
+		e.tel.recordRejected(ctx, n, &httpsend.RejectedError{Code: http.StatusRequestEntityTooLarge})
 	}
 }
 
-func (e *metricsExporter) refuse(ctx context.Context, s *shard, n int, err error) {
-	s.rejected += n
-	s.reject = append(s.reject, err)
-	e.tel.recordRejected(ctx, n, err)
+// sendSeries marshals, compresses and posts the given series as one
+// request and says how they fared, or that the server found it too large.
+func (e *metricsExporter) sendSeries(ctx context.Context, s *shard, idx []int32) (out httpsend.Outcome, tooLarge bool) {
+	s.raw = e.batch.Marshal(s.raw[:0], idx)
+	s.body = e.compress(s.body[:0], s.raw)
+	err := httpsend.Post(ctx, e.client, e.url, s.body, e.header.Clone())
+	switch {
+	case err == nil:
+		e.tel.recordSent(ctx, len(idx), len(s.body))
+		out.Sent = len(idx)
+	case errors.Is(err, httpsend.ErrTooLarge):
+		return out, true
+	case consumererror.IsPermanent(err):
+		e.tel.recordRejected(ctx, len(idx), err)
+		s.counted += len(idx)
+		out.AddRejected(len(idx), err)
+	default:
+		s.retry = append(s.retry, idx...)
+		out.AddRetry(len(idx), err)
+	}
+	return out, false
 }
 
-// splitPoints divides idx in two by data point: the series of the first
-// half of its data points go left, the others right. A point's series are
-// not always contiguous (a later point of a series joins the series'
-// earlier TimeSeries, and with exemplars each point has its own), so the
-// split goes by point key, never by position: no data point, and so no
-// series, straddles the two halves. Only the 413 path uses it.
-func (e *metricsExporter) splitPoints(idx []int32) (left, right []int32) {
+// pointBoundary orders idx by data point and returns where the second half
+// of its data points starts, or 0 when idx holds a single data point. A
+// point's series are not always contiguous (a later point of a series
+// joins the series' earlier TimeSeries, and with exemplars each point has
+// its own), so the cut goes by point key, never by position: no data
+// point, and so no series, straddles the two halves. The stable sort
+// keeps the series of one point, and so the samples of one series, in
+// order. Only the 413 path uses it.
+func (e *metricsExporter) pointBoundary(idx []int32) int {
 	rank := map[uint64]int{}
 	for _, i := range idx {
 		k := e.batch.Series[i].Shard
@@ -205,17 +208,12 @@ func (e *metricsExporter) splitPoints(idx []int32) (left, right []int32) {
 		}
 	}
 	if len(rank) < 2 {
-		return idx, nil
+		return 0
 	}
+	key := func(i int32) int { return rank[e.batch.Series[i].Shard] }
+	slices.SortStableFunc(idx, func(a, b int32) int { return key(a) - key(b) })
 	half := len(rank) / 2
-	for _, i := range idx {
-		if rank[e.batch.Series[i].Shard] < half {
-			left = append(left, i)
-		} else {
-			right = append(right, i)
-		}
-	}
-	return left, right
+	return slices.IndexFunc(idx, func(i int32) bool { return key(i) >= half })
 }
 
 func (e *metricsExporter) compress(dst, src []byte) []byte {
@@ -240,28 +238,20 @@ func (e *metricsExporter) compress(dst, src []byte) []byte {
 //     (md itself when no series arrived or was refused and the encoder
 //     dropped no point).
 func (e *metricsExporter) outcome(md pmetric.Metrics) error {
-	var retryErrs, rejectErrs []error
-	retrying, rejected := 0, 0
+	var out httpsend.Outcome
 	for i := range e.shards {
-		s := &e.shards[i]
-		retryErrs = append(retryErrs, s.retryErr...)
-		rejectErrs = append(rejectErrs, s.reject...)
-		retrying += len(s.retry)
-		rejected += s.rejected
+		out.Add(e.shards[i].out)
 	}
 	var refused error
-	if rejected > 0 {
-		refused = fmt.Errorf("%d of %d series refused for good: %w", rejected, len(e.batch.Series), errors.Join(rejectErrs...))
+	if out.Rejected > 0 {
+		refused = fmt.Errorf("%d of %d series refused for good: %w", out.Rejected, len(e.batch.Series), errors.Join(reasons(out.RejectErrs)...))
 		e.set.Logger.Warn("victoriametrics refused series; they are dropped", errField(refused))
 	}
-	if retrying == 0 {
+	if out.Retry == 0 {
 		e.enc.Settle(nil)
-		if refused != nil {
-			return consumererror.NewPermanent(refused)
-		}
-		return nil
+		return httpsend.Permanent(refused)
 	}
-	failed := make(map[uint64]bool, retrying) // made only on failure
+	failed := make(map[uint64]bool, out.Retry) // made only on failure
 	for i := range e.shards {
 		for _, j := range e.shards[i].retry {
 			failed[e.batch.Series[j].Shard] = true
@@ -269,14 +259,29 @@ func (e *metricsExporter) outcome(md pmetric.Metrics) error {
 	}
 	retry := func(key uint64) bool { return failed[key] }
 	e.enc.Settle(retry)
-	err := errors.Join(retryErrs...)
-	dropped := slices.ContainsFunc(e.batch.PointKeys, func(key uint64) bool { return !failed[key] })
-	if retrying == len(e.batch.Series) && !dropped {
+	err := errors.Join(out.RetryErrs...)
+	keys := e.batch.PointKeys
+	dropped := slices.ContainsFunc(keys, func(key uint64) bool { return !failed[key] })
+	if out.Retry == len(e.batch.Series) && !dropped {
 		return err // nothing arrived, nothing was dropped: retry md as it is
 	}
 	// Points the encoder dropped stay out of the retry, so that they are
 	// counted once, not once per attempt.
-	return consumererror.NewMetrics(err, filterPoints(md, e.batch.PointKeys, retry))
+	return consumererror.NewMetrics(err, pdatasubset.Metrics(md, func(i int) bool { return i < len(keys) && failed[keys[i]] }))
+}
+
+// reasons unwraps the server's reasons from their permanent wrapping, so
+// that the error that joins them is wrapped once.
+func reasons(errs []error) []error {
+	out := make([]error, len(errs))
+	for i, err := range errs {
+		out[i] = err
+		var re *httpsend.RejectedError
+		if errors.As(err, &re) {
+			out[i] = re
+		}
+	}
+	return out
 }
 
 // String names the exporter in logs.

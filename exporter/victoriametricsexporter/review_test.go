@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
+	"github.com/otelhub/otelhub/internal/httpsend/httpsendtest"
 	"github.com/otelhub/otelhub/internal/testserver"
 )
 
@@ -71,9 +72,8 @@ func TestConfigRefusesQueueBatchMaxSizeForMetrics(t *testing.T) {
 // flushed whole and in order, and every cumulative value is right.
 func TestIntegrationQueueBatchKeepsDeltaOrder(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, []string{"slow"})
-	f.rec = &recorder{}
-	cfg := deliveryConfig(front)
+	f := httpsendtest.New(t, vm.URL, "slow")
+	cfg := deliveryConfig(f.URL)
 	cfg.Shards = 1
 	queueBatch(cfg, 10, 0)
 	require.NoError(t, cfg.Validate())
@@ -103,7 +103,7 @@ func TestIntegrationQueueBatchKeepsDeltaOrder(t *testing.T) {
 	for k, e := range got {
 		assert.Equal(t, want, e.Values, k)
 	}
-	require.Equal(t, 1, f.faultsUsed())
+	require.Equal(t, 1, f.FaultsUsed())
 }
 
 // A point the encoder drops is counted once, not once per attempt: when
@@ -194,10 +194,10 @@ func TestIntegrationDeltaAfterRetriesGiveUp(t *testing.T) {
 // the next batch continues every total.
 func TestIntegration413SplitOfDeltaSeriesUnderRetry(t *testing.T) {
 	vm := testserver.VictoriaMetrics(t)
-	front, f := newFaultyFront(t, vm.URL, []string{"", "", "503"})
-	f.rec = &recorder{}
-	f.maxSeries = 25
-	cfg := deliveryConfig(front)
+	f := httpsendtest.New(t, vm.URL, "", "", "503")
+	rec := record(f)
+	limitSeries(f, 25)
+	cfg := deliveryConfig(f.URL)
 	cfg.Shards = 1
 	exp := startMetrics(t, cfg)
 
@@ -210,9 +210,9 @@ func TestIntegration413SplitOfDeltaSeriesUnderRetry(t *testing.T) {
 	deltaMetrics(resourceMetrics(md, "delta"), start, series, []int{2})
 	require.NoError(t, exp.ConsumeMetrics(context.Background(), md))
 
-	checkDelta(t, vm, f.rec, start, series, 2)
-	require.Equal(t, 3, f.faultsUsed())
-	require.Positive(t, f.tooBig.Load())
+	checkDelta(t, vm, rec, start, series, 2)
+	require.Equal(t, 3, f.FaultsUsed())
+	require.Positive(t, f.TooBig.Load())
 }
 
 // A delta point refused for good (400) is settled like one that arrived:

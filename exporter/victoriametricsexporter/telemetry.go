@@ -11,6 +11,7 @@ import (
 
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/metadata"
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter/internal/promrw"
+	"github.com/otelhub/otelhub/internal/httpsend"
 )
 
 // telemetry is the exporter's own metrics, beside exporterhelper's
@@ -59,11 +60,7 @@ func (t *telemetry) recordSent(ctx context.Context, series, bytes int) {
 }
 
 func (t *telemetry) recordRejected(ctx context.Context, n int, err error) {
-	code := 0
-	var re *rejectedError
-	if errors.As(err, &re) {
-		code = re.code
-	}
+	code := httpsend.StatusCode(err)
 	t.rejected.Add(ctx, int64(n), metric.WithAttributes(t.id, attribute.Int("http.response.status_code", code)))
 }
 

@@ -4,6 +4,8 @@
 package httpsendtest
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -34,6 +36,12 @@ const (
 type Front struct {
 	URL     string
 	MaxBody int // bodies over it get 413, when set
+	// Fits, when set, sees each body before the script; false answers 413
+	// (counted in TooBig), as a server with a limit on items would.
+	Fits func(body []byte) bool
+	// Record, when set, gets the body of each request forwarded to the
+	// server, including DropAfter ones.
+	Record func(body []byte)
 
 	mu     sync.Mutex
 	script []string
@@ -98,6 +106,16 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request entity too large", http.StatusRequestEntityTooLarge)
 		return
 	}
+	var body []byte
+	if f.Fits != nil || f.Record != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if f.Fits != nil && !f.Fits(body) {
+		f.TooBig.Add(1)
+		http.Error(w, "too many items", http.StatusRequestEntityTooLarge)
+		return
+	}
 	switch f.next() {
 	case Throttle:
 		w.Header().Set("Retry-After", "1")
@@ -111,16 +129,23 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case Drop:
 		hangUp(w)
 	case DropAfter:
-		f.Served.Add(1)
-		f.proxy.ServeHTTP(discard{}, r)
+		f.forward(discard{}, r, body)
 		hangUp(w)
 	case Slow:
 		time.Sleep(300 * time.Millisecond)
 		fallthrough
 	default:
-		f.Served.Add(1)
-		f.proxy.ServeHTTP(w, r)
+		f.forward(w, r, body)
 	}
+}
+
+// forward passes a request to the server and records its body.
+func (f *Front) forward(w http.ResponseWriter, r *http.Request, body []byte) {
+	f.Served.Add(1)
+	if f.Record != nil {
+		f.Record(body)
+	}
+	f.proxy.ServeHTTP(w, r)
 }
 
 func hangUp(w http.ResponseWriter) {
