@@ -205,11 +205,26 @@ func (e *Encoder) scopeLabels(b *Batch, s pcommon.InstrumentationScope) {
 		e.over = append(e.over, Label{Name: e.names.label(string(e.scratch)), Value: e.value(b, v)})
 	}
 	sortLabels(e.over)
+	e.over = lastOfEachName(e.over)
 	e.tmp = e.tmp[:0]
 	for _, a := range e.resSel {
 		e.tmp = append(e.tmp, Label{Name: a.key, Value: a.value})
 	}
 	e.scopeKey = e.hashLabels(e.hashLabels(e.seed, "", e.over), "", e.tmp)
+}
+
+// lastOfEachName keeps, of labels sorted stably by name, the last of each
+// name: scope attributes that sanitize to one name (a.b, a_b) must give
+// one label, and contrib keeps the last in the scope's order.
+func lastOfEachName(l []Label) []Label {
+	out := l[:0]
+	for i := range l {
+		if i+1 < len(l) && l[i+1].Name == l[i].Name {
+			continue
+		}
+		out = append(out, l[i])
+	}
+	return out
 }
 
 func retryAll(uint64) bool { return true }

@@ -109,6 +109,29 @@ func TestScopeLabelsAndIdentity(t *testing.T) {
 	assert.Equal(t, map[string]float64{"lib.a@1.2.0": 5, "lib.b@": 3}, got)
 }
 
+// Scope attributes whose keys sanitize to one label name (a.b, a_b) give
+// one otel_scope_ label, not two (a series with a label twice is refused
+// by Prometheus-compatible receivers). As contrib, the last attribute in
+// the scope's order wins; testbed/remotewrite compares the two.
+func TestScopeAttributesCollidingAfterSanitizing(t *testing.T) {
+	for _, keys := range [][]string{{"a.b", "a_b", "a-b"}, {"a-b", "a_b", "a.b"}} {
+		md := pmetric.NewMetrics()
+		rm := md.ResourceMetrics().AppendEmpty()
+		rm.Resource().Attributes().PutStr("service.name", "checkout")
+		sm := rm.ScopeMetrics().AppendEmpty()
+		for _, k := range keys {
+			sm.Scope().Attributes().PutStr(k, k)
+		}
+		dp := sm.Metrics().AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty()
+		sm.Metrics().At(0).SetName("g")
+		dp.SetTimestamp(ts(time.Second))
+		dp.SetIntValue(1)
+		ls, _ := byName(t, encodeSeries(t, Options{}, md), "g")
+		require.Len(t, ls, 1)
+		assert.Equal(t, keys[2], ls[0]["otel_scope_a_b"], "the last of %v wins", keys)
+	}
+}
+
 // Item 8: an attribute named le, quantile or vmrange never gives a series
 // two such labels; the bucket's own label wins.
 func TestSpecialLabelWinsOverAttribute(t *testing.T) {
