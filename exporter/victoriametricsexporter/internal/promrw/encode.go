@@ -103,10 +103,14 @@ func NewEncoder(o Options, deltas *DeltaState) *Encoder {
 	e := &Encoder{opts: o, deltas: deltas, names: newNameCache(100_000), resAttrs: map[string]bool{},
 		resKeys: map[string]bool{}, leCache: map[float64]string{}, bounds: newBoundCache(),
 		digest: xxhash.New(), groups: map[uint64]int32{}, pending: map[uint64]*pending{}}
+	// Keys that sanitize to one name join their values in key order, as
+	// attributes do, so that a series never carries a label twice.
+	var extra []attrLabel
 	for k, v := range o.ExtraLabels {
-		e.extra = append(e.extra, Label{Name: e.names.label(k), Value: v})
+		extra = append(extra, attrLabel{key: k, name: e.names.label(k), value: v})
 	}
-	sortLabels(e.extra)
+	sortAttrs(extra)
+	e.extra = joinAttrs(&Batch{}, nil, extra, nil)
 	for _, a := range o.ResourceToLabels {
 		if a == "*" {
 			e.allRes = true

@@ -544,3 +544,38 @@ func TestOddInputKeepsItsPoint(t *testing.T) {
 	require.Len(t, ls, 1)
 	assert.Equal(t, "empty key", ls[0]["_"])
 }
+
+// extra_labels whose keys sanitize to one name (a.b, a_b) give one label,
+// its values joined in key order as for attributes (contrib keeps one of
+// them, picked by Go's map order); an empty value gives no label. Found
+// by FuzzLabels.
+func TestExtraLabelsCollidingAfterSanitizing(t *testing.T) {
+	md := pmetricWithGauge()
+	md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints().At(0).Attributes().PutStr("a-b", "attr")
+	for range 5 { // map order varies from run to run
+		o := Options{ExtraLabels: map[string]string{"a_b": "2", "a.b": "1", "x.y": "3", "x_y": "", "e": ""}}
+		ss := encodeSeries(t, o, md)
+		for _, s := range ss {
+			checkSeriesLabels(t, s.Labels)
+		}
+		ls, _ := byName(t, ss, "g")
+		require.Len(t, ls, 1)
+		assert.Equal(t, "attr", ls[0]["a_b"], "the attribute wins over extra_labels")
+		assert.Equal(t, "3", ls[0]["x_y"])
+		_, ok := ls[0]["e"]
+		assert.False(t, ok, "an empty extra label is no label")
+		o.ExtraLabels = map[string]string{"a_b": "2", "a.b": "1"}
+		ls, _ = byName(t, encodeSeries(t, o, pmetricWithGauge()), "g")
+		assert.Equal(t, "1;2", ls[0]["a_b"])
+	}
+}
+
+func pmetricWithGauge() pmetric.Metrics {
+	md := pmetric.NewMetrics()
+	m := newResource(md).AppendEmpty()
+	m.SetName("g")
+	dp := m.SetEmptyGauge().DataPoints().AppendEmpty()
+	dp.SetTimestamp(ts(time.Second))
+	dp.SetIntValue(1)
+	return md
+}
