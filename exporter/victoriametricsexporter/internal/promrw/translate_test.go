@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/prometheus/prompb"
 	"github.com/stretchr/testify/assert"
@@ -578,4 +579,51 @@ func pmetricWithGauge() pmetric.Metrics {
 	dp.SetTimestamp(ts(time.Second))
 	dp.SetIntValue(1)
 	return md
+}
+
+// An exemplar's labels follow the rules of a series' labels: sanitized
+// keys that collide (a.b, a_b), or a filtered attribute named trace_id,
+// do not give a label twice (the trace and span ids win); an empty value
+// is no label; the 128-rune budget counts the names as sent (key_9, not 9).
+func TestExemplarLabelsAreASet(t *testing.T) {
+	md := pmetricWithGauge()
+	m := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().AppendEmpty()
+	m.SetName("jobs")
+	s := m.SetEmptySum()
+	s.SetIsMonotonic(true)
+	s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dp := s.DataPoints().AppendEmpty()
+	dp.SetTimestamp(ts(time.Second))
+	dp.SetIntValue(3)
+	for _, long := range []bool{false, true} {
+		x := dp.Exemplars().AppendEmpty()
+		x.SetIntValue(1)
+		x.SetTraceID(pcommon.TraceID{0xab, 1})
+		fa := x.FilteredAttributes()
+		fa.PutStr("trace_id", "mine")
+		fa.PutStr("a.b", "1")
+		fa.PutStr("a_b", "2")
+		fa.PutStr("e", "")
+		if long { // 40 + 3 + ... runes as keys, 128+ once sanitized
+			for i := range 11 {
+				fa.PutStr(strconv.Itoa(i), "xxxx")
+			}
+		}
+	}
+	var b Batch
+	NewEncoder(Options{Exemplars: true, AddMetricSuffixes: true}, NewDeltaState(10, time.Hour)).Encode(md, &b, t0)
+	var n int
+	for _, s := range series(t, &b) {
+		for _, x := range s.Exemplars {
+			n++
+			checkSeriesLabels(t, x.Labels)
+			runes := 0
+			for _, l := range x.Labels {
+				runes += utf8.RuneCountInString(l.Name) + utf8.RuneCountInString(l.Value)
+			}
+			assert.LessOrEqual(t, runes, 128)
+			assert.Contains(t, x.Labels, prompb.Label{Name: "trace_id", Value: "ab010000000000000000000000000000"})
+		}
+	}
+	assert.Equal(t, 2, n)
 }
