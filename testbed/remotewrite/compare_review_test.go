@@ -253,6 +253,21 @@ var reviewCases = []compareCase{
 		},
 	},
 	{
+		name: "namespace, suffixes",
+		opts: options{namespace: "app"},
+		ours: namesAndUnits,
+	},
+	{
+		name: "namespace, no suffixes",
+		opts: options{namespace: "app", noSuffixes: true},
+		ours: namesAndUnits,
+	},
+	{
+		name: "no suffixes",
+		opts: options{noSuffixes: true},
+		ours: namesAndUnits,
+	},
+	{
 		name: "same series twice in one batch",
 		ours: func(md pmetric.Metrics) {
 			_, sm := newScope(md, "checkout")
@@ -447,4 +462,17 @@ func TestReviewDocumentedDifferences(t *testing.T) {
 	assert.True(t, ours["nots"].ts >= before && ours["nots"].ts <= after, "otelhub stamps it with the batch's time")
 	assert.Contains(t, contrib["negzero"].labels, `otel_scope_empty=""`)
 	assert.NotContains(t, ours["negzero"].labels, `otel_scope_empty`)
+}
+
+// namesAndUnits has every kind of metric under odd names and units.
+func namesAndUnits(md pmetric.Metrics) {
+	_, sm := newScope(md, "checkout")
+	ms := sm.Metrics()
+	for i, n := range []string{"http.server.duration", "9lives", "a:b", "foo..bar", "x_total", "température", "_x", "hello world!", "rate_ratio"} {
+		u := []string{"s", "1", "By/s", "{req}/s", "%", "", "ms", "1/s", "1"}[i]
+		point(gauge(ms, n, u), 1, 1)
+		point(sum(ms, n, u, true, false), 1, 1)
+		point(sum(ms, n, u, false, false), 1, 1)
+		hpoint(histogram(ms, n, u, false), 1, []float64{1}, []uint64{1, 1}, 2)
+	}
 }
