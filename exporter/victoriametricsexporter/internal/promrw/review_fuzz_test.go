@@ -71,6 +71,12 @@ func FuzzLabels(f *testing.F) {
 			dp := s.DataPoints().AppendEmpty()
 			dp.SetDoubleValue(1)
 			attrs = dp.Attributes()
+			x := dp.Exemplars().AppendEmpty()
+			x.SetDoubleValue(1)
+			x.SetTraceID(pcommon.TraceID{1})
+			for _, k := range []string{k1, k2, k3, k4} {
+				x.FilteredAttributes().PutStr(k, v1+v2)
+			}
 		case 2:
 			dp := m.SetEmptyHistogram().DataPoints().AppendEmpty()
 			dp.ExplicitBounds().FromRaw([]float64{1})
@@ -93,6 +99,7 @@ func FuzzLabels(f *testing.F) {
 			ResourceToLabels:  map[bool][]string{true: {"*"}, false: {k1, k3}}[kind&16 != 0],
 			TargetInfo:        true,
 			ExpHistogramMode:  ExpHistogramBuckets,
+			Exemplars:         true,
 		}
 		var b Batch
 		NewEncoder(o, NewDeltaState(10, time.Hour)).Encode(md, &b, time.Unix(1, 0))
@@ -102,6 +109,9 @@ func FuzzLabels(f *testing.F) {
 		}
 		for _, s := range wr.Timeseries {
 			checkSeriesLabels(t, s.Labels)
+			for _, x := range s.Exemplars {
+				checkSeriesLabels(t, x.Labels)
+			}
 		}
 	})
 }
