@@ -105,7 +105,9 @@ func contribFor(t testing.TB, url string, o options) exporter.Metrics {
 		cfg.ExternalLabels = o.extraLabels
 	}
 	cfg.Namespace = o.namespace
-	cfg.AddMetricSuffixes = !o.noSuffixes
+	if o.noSuffixes {
+		cfg.TranslationStrategy = "UnderscoreEscapingWithoutSuffixes"
+	}
 	e, err := f.CreateMetrics(context.Background(), exportertest.NewNopSettings(f.Type()), cfg)
 	require.NoError(t, err)
 	return e
