@@ -476,3 +476,33 @@ func namesAndUnits(md pmetric.Metrics) {
 		hpoint(histogram(ms, n, u, false), 1, []float64{1}, []uint64{1, 1}, 2)
 	}
 }
+
+// canonical sorts samples; this test keeps their order within a series:
+// points that come out of time order are sent in time order, as contrib
+// sends them (a Prometheus-compatible receiver refuses an older sample
+// after a newer one).
+func TestReviewSampleOrderMatchesContrib(t *testing.T) {
+	md := pmetric.NewMetrics()
+	_, sm := newScope(md, "checkout")
+	dps := gauge(sm.Metrics(), "g", "")
+	hs := histogram(sm.Metrics(), "h", "", false)
+	for _, s := range []int{3, 1, 5, 2, 4} {
+		point(dps, s, float64(s))
+		hpoint(hs, s, []float64{1}, []uint64{uint64(s), 1}, float64(s))
+	}
+	theirs := pmetric.NewMetrics()
+	md.CopyTo(theirs)
+	ordered := func(ss []prompb.TimeSeries) map[string][]int64 {
+		out := map[string][]int64{}
+		for _, s := range ss {
+			k := labelString(s.Labels)
+			for _, x := range s.Samples {
+				out[k] = append(out[k], x.Timestamp)
+			}
+		}
+		return out
+	}
+	want := ordered(send(t, contribFor, options{}, theirs))
+	require.Len(t, want, 6) // g, h_bucket x2, h_sum, h_count, target_info
+	assert.Equal(t, want, ordered(send(t, otelhubFor, options{}, md)))
+}

@@ -627,3 +627,30 @@ func TestExemplarLabelsAreASet(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 }
+
+// Points of one series that come out of time order are sent in time order
+// within their TimeSeries, as contrib does: a Prometheus-compatible
+// receiver refuses a sample older than the one before it in its series.
+func TestSamplesOfASeriesInTimeOrder(t *testing.T) {
+	md := pmetricWithGauge()
+	dps := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints()
+	dps.At(0).SetTimestamp(ts(3 * time.Second))
+	for _, s := range []int{1, 5, 2, 3, 4} {
+		dp := dps.AppendEmpty()
+		dp.SetTimestamp(ts(time.Duration(s) * time.Second))
+		dp.SetIntValue(int64(10 * s))
+	}
+	ls := encodeSeries(t, Options{}, md)
+	var got []prompb.Sample
+	for _, s := range ls {
+		if labelMap(t, s.Labels)["__name__"] == "g" {
+			got = append(got, s.Samples...)
+		}
+	}
+	ms := func(s int) int64 { return ts(time.Duration(s) * time.Second).AsTime().UnixMilli() }
+	assert.Equal(t, []prompb.Sample{
+		{Value: 10, Timestamp: ms(1)}, {Value: 20, Timestamp: ms(2)},
+		{Value: 1, Timestamp: ms(3)}, {Value: 30, Timestamp: ms(3)},
+		{Value: 40, Timestamp: ms(4)}, {Value: 50, Timestamp: ms(5)},
+	}, got)
+}
