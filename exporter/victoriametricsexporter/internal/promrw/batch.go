@@ -72,9 +72,17 @@ func (b *Batch) addSample(i int32, v float64, tsMs int64) {
 	s := &b.Series[i]
 	ss := sampleMsgSize(tsMs)
 	s.size += 1 + sov(uint64(ss)) + ss
-	if tsMs < s.Timestamp { // the new sample becomes the head
-		v, s.Value = s.Value, v
-		tsMs, s.Timestamp = s.Timestamp, tsMs
+	if tsMs < s.Timestamp {
+		// The new sample becomes the head; the old one, no later than
+		// any chained sample and older than those of its time, leads the
+		// chain.
+		b.samples = append(b.samples, moreSample{value: s.Value, timestamp: s.Timestamp, next: s.more})
+		s.more = int32(len(b.samples))
+		if s.last == 0 {
+			s.last = s.more
+		}
+		s.Value, s.Timestamp = v, tsMs
+		return
 	}
 	b.samples = append(b.samples, moreSample{value: v, timestamp: tsMs})
 	n := int32(len(b.samples))

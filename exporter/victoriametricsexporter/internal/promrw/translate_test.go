@@ -2,6 +2,7 @@ package promrw
 
 import (
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -653,4 +654,33 @@ func TestSamplesOfASeriesInTimeOrder(t *testing.T) {
 		{Value: 1, Timestamp: ms(3)}, {Value: 30, Timestamp: ms(3)},
 		{Value: 40, Timestamp: ms(4)}, {Value: 50, Timestamp: ms(5)},
 	}, got)
+}
+
+// The same for many shuffled points of interleaved series: each series'
+// samples are its points sorted stably by time (sort.SliceStable is the
+// second implementation).
+func TestSamplesInTimeOrderShuffled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	md := pmetricWithGauge()
+	dps := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints()
+	dps.RemoveIf(func(pmetric.NumberDataPoint) bool { return true })
+	want := map[string][]prompb.Sample{}
+	for i := range 300 {
+		dp := dps.AppendEmpty()
+		series := strconv.Itoa(rng.IntN(3))
+		dp.Attributes().PutStr("s", series)
+		dp.SetTimestamp(ts(time.Duration(rng.IntN(40)) * time.Second))
+		dp.SetIntValue(int64(i))
+		want[series] = append(want[series], prompb.Sample{Value: float64(i), Timestamp: dp.Timestamp().AsTime().UnixMilli()})
+	}
+	got := map[string][]prompb.Sample{}
+	for _, s := range encodeSeries(t, Options{}, md) {
+		if l := labelMap(t, s.Labels); l["__name__"] == "g" {
+			got[l["s"]] = append(got[l["s"]], s.Samples...)
+		}
+	}
+	for _, w := range want {
+		sort.SliceStable(w, func(i, j int) bool { return w[i].Timestamp < w[j].Timestamp })
+	}
+	assert.Equal(t, want, got)
 }
