@@ -73,6 +73,8 @@ func (c *capture) start(t testing.TB) string {
 type options struct {
 	resourceToLabels []string
 	extraLabels      map[string]string
+	namespace        string
+	noSuffixes       bool // add_metric_suffixes: false
 }
 
 func otelhubFor(t testing.TB, url string, o options) exporter.Metrics {
@@ -81,6 +83,8 @@ func otelhubFor(t testing.TB, url string, o options) exporter.Metrics {
 	cfg.Endpoint = url
 	cfg.ResourceToLabels = o.resourceToLabels
 	cfg.ExtraLabels = o.extraLabels
+	cfg.Namespace = o.namespace
+	cfg.AddMetricSuffixes = !o.noSuffixes
 	cfg.SendExemplars = true
 	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
 	cfg.RetryConfig.Enabled = false
@@ -99,6 +103,10 @@ func contribFor(t testing.TB, url string, o options) exporter.Metrics {
 	cfg.ResourceConstantLabels.Included = o.resourceToLabels
 	if o.extraLabels != nil {
 		cfg.ExternalLabels = o.extraLabels
+	}
+	cfg.Namespace = o.namespace
+	if o.noSuffixes {
+		cfg.TranslationStrategy = "UnderscoreEscapingWithoutSuffixes"
 	}
 	e, err := f.CreateMetrics(context.Background(), exportertest.NewNopSettings(f.Type()), cfg)
 	require.NoError(t, err)

@@ -64,19 +64,46 @@ func (b *Batch) Samples(i int, f func(v float64, tsMs int64)) {
 	}
 }
 
-// addSample appends a sample to series i.
+// addSample adds a sample to series i, keeping its samples in time order
+// (stable for equal times): a Prometheus-compatible receiver refuses a
+// sample older than the one before it. Points usually come in order, so
+// the walk down the chain is the rare path.
 func (b *Batch) addSample(i int32, v float64, tsMs int64) {
-	b.samples = append(b.samples, moreSample{value: v, timestamp: tsMs})
-	n := int32(len(b.samples))
 	s := &b.Series[i]
-	if s.last == 0 {
-		s.more = n
-	} else {
-		b.samples[s.last-1].next = n
-	}
-	s.last = n
 	ss := sampleMsgSize(tsMs)
 	s.size += 1 + sov(uint64(ss)) + ss
+	if tsMs < s.Timestamp {
+		// The new sample becomes the head; the old one, no later than
+		// any chained sample and older than those of its time, leads the
+		// chain.
+		b.samples = append(b.samples, moreSample{value: s.Value, timestamp: s.Timestamp, next: s.more})
+		s.more = int32(len(b.samples))
+		if s.last == 0 {
+			s.last = s.more
+		}
+		s.Value, s.Timestamp = v, tsMs
+		return
+	}
+	b.samples = append(b.samples, moreSample{value: v, timestamp: tsMs})
+	n := int32(len(b.samples))
+	switch {
+	case s.last == 0:
+		s.more, s.last = n, n
+	case b.samples[s.last-1].timestamp <= tsMs:
+		b.samples[s.last-1].next = n
+		s.last = n
+	default: // insert before the first later sample, which exists
+		prev, cur := int32(0), s.more
+		for b.samples[cur-1].timestamp <= tsMs {
+			prev, cur = cur, b.samples[cur-1].next
+		}
+		b.samples[n-1].next = cur
+		if prev == 0 {
+			s.more = n
+		} else {
+			b.samples[prev-1].next = n
+		}
+	}
 }
 
 // exemplarsAtEnd reports whether series i can take more exemplars: it has

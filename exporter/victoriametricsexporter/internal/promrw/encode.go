@@ -103,10 +103,14 @@ func NewEncoder(o Options, deltas *DeltaState) *Encoder {
 	e := &Encoder{opts: o, deltas: deltas, names: newNameCache(100_000), resAttrs: map[string]bool{},
 		resKeys: map[string]bool{}, leCache: map[float64]string{}, bounds: newBoundCache(),
 		digest: xxhash.New(), groups: map[uint64]int32{}, pending: map[uint64]*pending{}}
+	// Keys that sanitize to one name join their values in key order, as
+	// attributes do, so that a series never carries a label twice.
+	var extra []attrLabel
 	for k, v := range o.ExtraLabels {
-		e.extra = append(e.extra, Label{Name: e.names.label(k), Value: v})
+		extra = append(extra, attrLabel{key: k, name: e.names.label(k), value: v})
 	}
-	sortLabels(e.extra)
+	sortAttrs(extra)
+	e.extra = joinAttrs(&Batch{}, nil, extra, nil)
 	for _, a := range o.ResourceToLabels {
 		if a == "*" {
 			e.allRes = true
@@ -205,11 +209,39 @@ func (e *Encoder) scopeLabels(b *Batch, s pcommon.InstrumentationScope) {
 		e.over = append(e.over, Label{Name: e.names.label(string(e.scratch)), Value: e.value(b, v)})
 	}
 	sortLabels(e.over)
+	e.over = lastOfEachName(e.over)
 	e.tmp = e.tmp[:0]
 	for _, a := range e.resSel {
 		e.tmp = append(e.tmp, Label{Name: a.key, Value: a.value})
 	}
 	e.scopeKey = e.hashLabels(e.hashLabels(e.seed, "", e.over), "", e.tmp)
+}
+
+// lastOfEachName keeps, of labels sorted stably by name, the last of each
+// name: scope attributes that sanitize to one name (a.b, a_b) must give
+// one label, and contrib keeps the last in the scope's order.
+func lastOfEachName(l []Label) []Label {
+	out := l[:0]
+	for i := range l {
+		if i+1 < len(l) && l[i+1].Name == l[i].Name {
+			continue
+		}
+		out = append(out, l[i])
+	}
+	return out
+}
+
+// firstOfEachName keeps, of labels sorted stably by name, the first of
+// each name, in place.
+func firstOfEachName(l []Label) []Label {
+	out := l[:0]
+	for i := range l {
+		if i > 0 && l[i-1].Name == l[i].Name {
+			continue
+		}
+		out = append(out, l[i])
+	}
+	return out
 }
 
 func retryAll(uint64) bool { return true }
@@ -867,32 +899,44 @@ func (e *Encoder) exemplars(b *Batch, s *Series, xs pmetric.ExemplarSlice, hi, l
 			continue
 		}
 		start := int32(len(b.labels))
-		runes := 0
-		if tid := x.TraceID(); !tid.IsEmpty() {
-			e.scratch = appendHex(e.scratch[:0], tid[:])
-			b.labels = append(b.labels, Label{Name: "trace_id", Value: b.str(e.scratch)})
-			runes += len("trace_id") + len(e.scratch)
-		}
-		if sid := x.SpanID(); !sid.IsEmpty() {
-			e.scratch = appendHex(e.scratch[:0], sid[:])
-			b.labels = append(b.labels, Label{Name: "span_id", Value: b.str(e.scratch)})
-			runes += len("span_id") + len(e.scratch)
-		}
-		ids := len(b.labels)
+		e.exemplarIDs(b, x)
 		for k, av := range x.FilteredAttributes().All() {
-			l := Label{Name: e.names.label(k), Value: e.value(b, av)}
-			runes += utf8.RuneCountInString(k) + utf8.RuneCountInString(l.Value)
-			b.labels = append(b.labels, l)
+			if l := (Label{Name: e.names.label(k), Value: e.value(b, av)}); l.Value != "" {
+				b.labels = append(b.labels, l)
+			}
 		}
-		if runes > maxExemplarRunes {
-			clear(b.labels[ids:])
-			b.labels = b.labels[:ids] // over budget: ids only
+		// Stable: of labels given one name twice (sanitized keys that
+		// collide, an attribute named trace_id) the first stays: the ids.
+		ls := b.labels[start:]
+		slices.SortStableFunc(ls, func(a, c Label) int { return strings.Compare(a.Name, c.Name) })
+		n := len(firstOfEachName(ls))
+		runes := 0
+		for _, l := range ls[:n] {
+			runes += utf8.RuneCountInString(l.Name) + utf8.RuneCountInString(l.Value)
 		}
-		slices.SortFunc(b.labels[start:], func(a, c Label) int { return strings.Compare(a.Name, c.Name) })
+		clear(ls[n:])
+		b.labels = b.labels[:int(start)+n]
+		if runes > maxExemplarRunes { // over budget: the ids only
+			clear(ls[:n])
+			b.labels = b.labels[:start]
+			e.exemplarIDs(b, x)
+		}
 		b.exemplars = append(b.exemplars, exemplar{lStart: start, lEnd: int32(len(b.labels)), value: v, timestamp: e.tsMs(x.Timestamp())})
 	}
 	s.xEnd = int32(len(b.exemplars))
 	b.seriesSize(s)
+}
+
+// exemplarIDs appends an exemplar's span_id and trace_id labels, sorted.
+func (e *Encoder) exemplarIDs(b *Batch, x pmetric.Exemplar) {
+	if sid := x.SpanID(); !sid.IsEmpty() {
+		e.scratch = appendHex(e.scratch[:0], sid[:])
+		b.labels = append(b.labels, Label{Name: "span_id", Value: b.str(e.scratch)})
+	}
+	if tid := x.TraceID(); !tid.IsEmpty() {
+		e.scratch = appendHex(e.scratch[:0], tid[:])
+		b.labels = append(b.labels, Label{Name: "trace_id", Value: b.str(e.scratch)})
+	}
 }
 
 // maxExemplarRunes is OpenMetrics's limit on an exemplar's label set.

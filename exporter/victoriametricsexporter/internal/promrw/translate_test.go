@@ -2,11 +2,13 @@ package promrw
 
 import (
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/prometheus/prompb"
 	"github.com/stretchr/testify/assert"
@@ -107,6 +109,29 @@ func TestScopeLabelsAndIdentity(t *testing.T) {
 		assert.Equal(t, "x", l["otel_scope_tier"], "scope attributes become otel_scope_ labels")
 	}
 	assert.Equal(t, map[string]float64{"lib.a@1.2.0": 5, "lib.b@": 3}, got)
+}
+
+// Scope attributes whose keys sanitize to one label name (a.b, a_b) give
+// one otel_scope_ label, not two (a series with a label twice is refused
+// by Prometheus-compatible receivers). As contrib, the last attribute in
+// the scope's order wins; testbed/remotewrite compares the two.
+func TestScopeAttributesCollidingAfterSanitizing(t *testing.T) {
+	for _, keys := range [][]string{{"a.b", "a_b", "a-b"}, {"a-b", "a_b", "a.b"}} {
+		md := pmetric.NewMetrics()
+		rm := md.ResourceMetrics().AppendEmpty()
+		rm.Resource().Attributes().PutStr("service.name", "checkout")
+		sm := rm.ScopeMetrics().AppendEmpty()
+		for _, k := range keys {
+			sm.Scope().Attributes().PutStr(k, k)
+		}
+		dp := sm.Metrics().AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty()
+		sm.Metrics().At(0).SetName("g")
+		dp.SetTimestamp(ts(time.Second))
+		dp.SetIntValue(1)
+		ls, _ := byName(t, encodeSeries(t, Options{}, md), "g")
+		require.Len(t, ls, 1)
+		assert.Equal(t, keys[2], ls[0]["otel_scope_a_b"], "the last of %v wins", keys)
+	}
 }
 
 // Item 8: an attribute named le, quantile or vmrange never gives a series
@@ -520,4 +545,142 @@ func TestOddInputKeepsItsPoint(t *testing.T) {
 	ls, _ := byName(t, ss, "_")
 	require.Len(t, ls, 1)
 	assert.Equal(t, "empty key", ls[0]["_"])
+}
+
+// extra_labels whose keys sanitize to one name (a.b, a_b) give one label,
+// its values joined in key order as for attributes (contrib keeps one of
+// them, picked by Go's map order); an empty value gives no label. Found
+// by FuzzLabels.
+func TestExtraLabelsCollidingAfterSanitizing(t *testing.T) {
+	md := pmetricWithGauge()
+	md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints().At(0).Attributes().PutStr("a-b", "attr")
+	for range 5 { // map order varies from run to run
+		o := Options{ExtraLabels: map[string]string{"a_b": "2", "a.b": "1", "x.y": "3", "x_y": "", "e": ""}}
+		ss := encodeSeries(t, o, md)
+		for _, s := range ss {
+			checkSeriesLabels(t, s.Labels)
+		}
+		ls, _ := byName(t, ss, "g")
+		require.Len(t, ls, 1)
+		assert.Equal(t, "attr", ls[0]["a_b"], "the attribute wins over extra_labels")
+		assert.Equal(t, "3", ls[0]["x_y"])
+		_, ok := ls[0]["e"]
+		assert.False(t, ok, "an empty extra label is no label")
+		o.ExtraLabels = map[string]string{"a_b": "2", "a.b": "1"}
+		ls, _ = byName(t, encodeSeries(t, o, pmetricWithGauge()), "g")
+		assert.Equal(t, "1;2", ls[0]["a_b"])
+	}
+}
+
+func pmetricWithGauge() pmetric.Metrics {
+	md := pmetric.NewMetrics()
+	m := newResource(md).AppendEmpty()
+	m.SetName("g")
+	dp := m.SetEmptyGauge().DataPoints().AppendEmpty()
+	dp.SetTimestamp(ts(time.Second))
+	dp.SetIntValue(1)
+	return md
+}
+
+// An exemplar's labels follow the rules of a series' labels: sanitized
+// keys that collide (a.b, a_b), or a filtered attribute named trace_id,
+// do not give a label twice (the trace and span ids win); an empty value
+// is no label; the 128-rune budget counts the names as sent (key_9, not 9).
+func TestExemplarLabelsAreASet(t *testing.T) {
+	md := pmetricWithGauge()
+	m := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().AppendEmpty()
+	m.SetName("jobs")
+	s := m.SetEmptySum()
+	s.SetIsMonotonic(true)
+	s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dp := s.DataPoints().AppendEmpty()
+	dp.SetTimestamp(ts(time.Second))
+	dp.SetIntValue(3)
+	for _, long := range []bool{false, true} {
+		x := dp.Exemplars().AppendEmpty()
+		x.SetIntValue(1)
+		x.SetTraceID(pcommon.TraceID{0xab, 1})
+		fa := x.FilteredAttributes()
+		fa.PutStr("trace_id", "mine")
+		fa.PutStr("a.b", "1")
+		fa.PutStr("a_b", "2")
+		fa.PutStr("e", "")
+		if long { // 40 + 3 + ... runes as keys, 128+ once sanitized
+			for i := range 11 {
+				fa.PutStr(strconv.Itoa(i), "xxxx")
+			}
+		}
+	}
+	var b Batch
+	NewEncoder(Options{Exemplars: true, AddMetricSuffixes: true}, NewDeltaState(10, time.Hour)).Encode(md, &b, t0)
+	var n int
+	for _, s := range series(t, &b) {
+		for _, x := range s.Exemplars {
+			n++
+			checkSeriesLabels(t, x.Labels)
+			runes := 0
+			for _, l := range x.Labels {
+				runes += utf8.RuneCountInString(l.Name) + utf8.RuneCountInString(l.Value)
+			}
+			assert.LessOrEqual(t, runes, 128)
+			assert.Contains(t, x.Labels, prompb.Label{Name: "trace_id", Value: "ab010000000000000000000000000000"})
+		}
+	}
+	assert.Equal(t, 2, n)
+}
+
+// Points of one series that come out of time order are sent in time order
+// within their TimeSeries, as contrib does: a Prometheus-compatible
+// receiver refuses a sample older than the one before it in its series.
+func TestSamplesOfASeriesInTimeOrder(t *testing.T) {
+	md := pmetricWithGauge()
+	dps := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints()
+	dps.At(0).SetTimestamp(ts(3 * time.Second))
+	for _, s := range []int{1, 5, 2, 3, 4} {
+		dp := dps.AppendEmpty()
+		dp.SetTimestamp(ts(time.Duration(s) * time.Second))
+		dp.SetIntValue(int64(10 * s))
+	}
+	ls := encodeSeries(t, Options{}, md)
+	var got []prompb.Sample
+	for _, s := range ls {
+		if labelMap(t, s.Labels)["__name__"] == "g" {
+			got = append(got, s.Samples...)
+		}
+	}
+	ms := func(s int) int64 { return ts(time.Duration(s) * time.Second).AsTime().UnixMilli() }
+	assert.Equal(t, []prompb.Sample{
+		{Value: 10, Timestamp: ms(1)}, {Value: 20, Timestamp: ms(2)},
+		{Value: 1, Timestamp: ms(3)}, {Value: 30, Timestamp: ms(3)},
+		{Value: 40, Timestamp: ms(4)}, {Value: 50, Timestamp: ms(5)},
+	}, got)
+}
+
+// The same for many shuffled points of interleaved series: each series'
+// samples are its points sorted stably by time (sort.SliceStable is the
+// second implementation).
+func TestSamplesInTimeOrderShuffled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	md := pmetricWithGauge()
+	dps := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints()
+	dps.RemoveIf(func(pmetric.NumberDataPoint) bool { return true })
+	want := map[string][]prompb.Sample{}
+	for i := range 300 {
+		dp := dps.AppendEmpty()
+		series := strconv.Itoa(rng.IntN(3))
+		dp.Attributes().PutStr("s", series)
+		dp.SetTimestamp(ts(time.Duration(rng.IntN(40)) * time.Second))
+		dp.SetIntValue(int64(i))
+		want[series] = append(want[series], prompb.Sample{Value: float64(i), Timestamp: dp.Timestamp().AsTime().UnixMilli()})
+	}
+	got := map[string][]prompb.Sample{}
+	for _, s := range encodeSeries(t, Options{}, md) {
+		if l := labelMap(t, s.Labels); l["__name__"] == "g" {
+			got[l["s"]] = append(got[l["s"]], s.Samples...)
+		}
+	}
+	for _, w := range want {
+		sort.SliceStable(w, func(i, j int) bool { return w[i].Timestamp < w[j].Timestamp })
+	}
+	assert.Equal(t, want, got)
 }
