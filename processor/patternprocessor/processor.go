@@ -73,6 +73,8 @@ type patternTagger struct {
 	clock      uint64
 	bytes      int // patterns and partitions held, estimated
 
+	claimedState bool // this instance holds its state name (see claim)
+
 	stopSave chan struct{}
 	saveDone chan struct{}
 }
@@ -223,8 +225,8 @@ func (p *patternTagger) tokens(body pcommon.Value, msg string) []string {
 	t.Begin()
 	for k, v := range body.Map().All() {
 		switch {
-		case k == p.cfg.BodyField && v.Type() == pcommon.ValueTypeStr:
-			t.Text(msg)
+		case v.Type() == pcommon.ValueTypeStr && (k == p.cfg.BodyField || miner.IsMessageKey(k)):
+			t.Text(strings.ToValidUTF8(v.Str(), "\uFFFD")) // no copy when valid
 		default:
 			t.Field(k, v.Str(), v.Type() == pcommon.ValueTypeStr)
 		}
@@ -263,9 +265,10 @@ func (p *patternTagger) tag(key []byte, lr plog.LogRecord, st *stats) {
 	p.writeTags(tags, attrs)
 }
 
-// message returns the text to mine: the string body, or the configured
-// field of a map body (a map body is mined field by field); otherwise the
-// kind of pattern the record gets.
+// message returns the text rules see: the string body, or the message of
+// a map body (body_field, else a "msg" or "message" field; "" when it has
+// none); a map body is mined field by field whether it has a message or
+// not. Other bodies get the kind of pattern returned.
 func (p *patternTagger) message(body pcommon.Value) (string, []string) {
 	switch body.Type() {
 	case pcommon.ValueTypeStr:
@@ -273,9 +276,16 @@ func (p *patternTagger) message(body pcommon.Value) (string, []string) {
 	case pcommon.ValueTypeEmpty:
 		return "", nil
 	case pcommon.ValueTypeMap:
-		if v, ok := body.Map().Get(p.cfg.BodyField); ok && v.Type() == pcommon.ValueTypeStr {
+		m := body.Map()
+		if v, ok := m.Get(p.cfg.BodyField); ok && v.Type() == pcommon.ValueTypeStr {
 			return v.Str(), nil
 		}
+		for k, v := range m.All() {
+			if v.Type() == pcommon.ValueTypeStr && miner.IsMessageKey(k) {
+				return v.Str(), nil
+			}
+		}
+		return "", nil
 	}
 	return "", nonStringTokens[body.Type()]
 }

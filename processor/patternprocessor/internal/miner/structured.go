@@ -73,15 +73,22 @@ func (t *Tokenizer) End() []string {
 }
 
 // structured appends the tokens of a JSON object or logfmt line and
-// reports whether line was one; if not, it appends nothing.
-func (t *Tokenizer) structured(line string) bool {
-	s := strings.TrimSpace(line)
+// reports whether line was one; if not, it appends nothing. cut tells
+// that line was truncated at max_line_length: the fields read before the
+// cut are kept and the one cut through keeps only its key (a message cut
+// through keeps the text before the cut), so that a long record (a stack
+// trace in a field) is still mined by field.
+func (t *Tokenizer) structured(line string, cut bool) bool {
+	s := strings.TrimLeft(line, " \t\r\n")
+	if !cut {
+		s = strings.TrimSpace(s)
+	}
 	t.Begin()
 	var ok bool
-	if len(s) > 1 && s[0] == '{' && s[len(s)-1] == '}' {
-		ok = t.jsonObject(s)
+	if len(s) > 1 && s[0] == '{' && (cut || s[len(s)-1] == '}') {
+		ok = t.jsonObject(s, cut)
 	} else {
-		ok = t.logfmt(s)
+		ok = t.logfmt(s, cut)
 	}
 	if ok {
 		t.End()
@@ -93,23 +100,34 @@ func (t *Tokenizer) structured(line string) bool {
 
 // jsonObject reads the top-level fields of a JSON object; nested objects
 // and arrays are values like any other (masked).
-func (t *Tokenizer) jsonObject(s string) bool {
+func (t *Tokenizer) jsonObject(s string, cut bool) bool {
 	i := skipSpace(s, 1)
 	for i < len(s) && s[i] != '}' {
 		key, next, ok := jsonString(s, i)
 		if !ok {
-			return false
+			return cut && next >= len(s) // a key cut through is dropped
 		}
 		i = skipSpace(s, next)
+		if cut && i >= len(s) {
+			t.Field(key, "", false)
+			return true
+		}
 		if i >= len(s) || s[i] != ':' {
 			return false
 		}
 		i = skipSpace(s, i+1)
 		if i >= len(s) {
-			return false
+			if cut {
+				t.Field(key, "", false)
+			}
+			return cut
 		}
 		if s[i] == '"' {
 			val, next, ok := jsonString(s, i)
+			if !ok && cut && next >= len(s) {
+				t.Field(key, s[i+1:], IsMessageKey(key)) // cut through
+				return true
+			}
 			if !ok {
 				return false
 			}
@@ -117,6 +135,10 @@ func (t *Tokenizer) jsonObject(s string) bool {
 			i = next
 		} else {
 			end := jsonValueEnd(s, i)
+			if cut && end < 0 {
+				t.Field(key, "", false) // cut through
+				return true
+			}
 			if end <= i {
 				return false
 			}
@@ -128,7 +150,7 @@ func (t *Tokenizer) jsonObject(s string) bool {
 			i = skipSpace(s, i+1)
 		}
 	}
-	return i == len(s)-1
+	return i == len(s)-1 || (cut && i >= len(s))
 }
 
 func skipSpace(s string, i int) int {
@@ -200,7 +222,7 @@ func jsonValueEnd(s string, i int) int {
 
 // logfmt reads a line made only of key=value pairs (values bare or
 // double-quoted) that has a message key; anything else is not logfmt.
-func (t *Tokenizer) logfmt(s string) bool {
+func (t *Tokenizer) logfmt(s string, cut bool) bool {
 	if !strings.Contains(s, "msg=") && !strings.Contains(s, "message=") {
 		return false // the common case: free text, decided without a scan
 	}
@@ -210,11 +232,19 @@ func (t *Tokenizer) logfmt(s string) bool {
 		for k < len(s) && isKeyByte(s[k]) {
 			k++
 		}
+		if cut && k >= len(s) {
+			break // a key cut through is dropped
+		}
 		if k == i || k >= len(s) || s[k] != '=' {
 			return false
 		}
 		key := s[i:k]
 		val, next, ok := logfmtValue(s, k+1)
+		if !ok && cut && next >= len(s) { // a quoted value cut through
+			hasMessage = hasMessage || IsMessageKey(key)
+			t.Field(key, s[k+2:], IsMessageKey(key))
+			break
+		}
 		if !ok {
 			return false
 		}

@@ -1,0 +1,104 @@
+package patternprocessor
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/otelhub/otelhub/processor/patternprocessor/internal/metadata"
+)
+
+// Tests written by an independent review of issue 10, on inputs the
+// author did not design on.
+
+// A map body whose message is under "msg" (not body_field, "message") is
+// mined field by field like one with "message"; before, every such
+// record got the one pattern "<non-string:Map>".
+func TestMapBodyWithMsgKeyIsMined(t *testing.T) {
+	p := newTestProcessor(t, createDefaultConfig().(*Config), nil)
+	ld := logs("svc")
+	lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	for _, m := range []string{"server started", "database connection refused", "server started"} {
+		b := lrs.AppendEmpty().Body().SetEmptyMap()
+		b.PutStr("level", "info")
+		b.PutStr("msg", m)
+		b.PutInt("pid", 42)
+	}
+	lrs.AppendEmpty().Body().SetEmptyMap().PutStr("user", "alice") // no message at all
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	rs := records(ld)
+	assert.Equal(t, "level=info server started pid=<*>", attr(rs[0], "log.pattern.template"))
+	assert.Equal(t, "level=info database connection refused pid=<*>", attr(rs[1], "log.pattern.template"))
+	assert.Equal(t, attr(rs[0], "log.pattern.id"), attr(rs[2], "log.pattern.id"))
+	assert.Equal(t, "user=<*>", attr(rs[3], "log.pattern.template"))
+}
+
+// A JSON or logfmt line longer than max_line_length (a stack trace in a
+// field) is still mined by field: the cut object keeps its level and
+// message. Before, the cut line was no longer JSON and every quoted span
+// was masked, so records with different messages and the same stack
+// shared a pattern.
+func TestLongStructuredLineKeepsItsFields(t *testing.T) {
+	stack := strings.Repeat(`at com.example.Foo.bar(Foo.java:12)\n\t`, 200)
+	bodies := []string{
+		`{"level":"error","msg":"payment declined","stack":"` + stack + `"}`,
+		`{"level":"error","msg":"database connection refused","stack":"` + stack + `"}`,
+		`{"level":"error","msg":"payment declined","stack":"` + stack + `x"}`,
+		`level=error msg="payment declined" stack="` + stack + `"`,
+		`level=error msg="database connection refused" stack="` + stack + `"`,
+	}
+	ids, tpls := mineBodies(t, bodies...)
+	require.Greater(t, len(bodies[0]), createDefaultConfig().(*Config).MaxLineLength)
+	assert.Equal(t, "level=error payment declined stack=<*>", tpls[0])
+	assert.NotEqual(t, ids[0], ids[1])
+	assert.Equal(t, ids[0], ids[2])
+	assert.Equal(t, "level=error payment declined stack=<*>", tpls[3])
+	assert.NotEqual(t, ids[3], ids[4])
+}
+
+func mineBodies(t *testing.T, bodies ...string) (ids, tpls []string) {
+	t.Helper()
+	p := newTestProcessor(t, createDefaultConfig().(*Config), nil)
+	ld := logs("svc", bodies...)
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	for _, lr := range records(ld) {
+		ids = append(ids, attr(lr, "log.pattern.id"))
+		tpls = append(tpls, attr(lr, "log.pattern.template"))
+	}
+	return ids, tpls
+}
+
+// When the pipeline cannot be read from the logger (a collector that
+// wraps its loggers differently), two instances of the same processor
+// with storage must not share a state silently: the second Start fails
+// and says why. A storage that does not lock (memStorage) would
+// otherwise let the last shutdown overwrite the other's state.
+func TestUnknownPipelineSharingStorageFailsLoudly(t *testing.T) {
+	host := hostWith{storageID: &memStorage{data: map[string][]byte{}}}
+	cfg := createDefaultConfig().(*Config)
+	cfg.Storage = &storageID
+	set := processortest.NewNopSettings(metadata.Type) // its logger names no pipeline
+	first, err := NewFactory().CreateLogs(context.Background(), set, cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	require.NoError(t, first.Start(context.Background(), host))
+	second, err := NewFactory().CreateLogs(context.Background(), set, cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	err = second.Start(context.Background(), host)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "pattern")
+	require.NoError(t, second.Shutdown(context.Background()))
+	require.NoError(t, first.Shutdown(context.Background()))
+
+	// Once the first has shut down, its state key is free again.
+	third, err := NewFactory().CreateLogs(context.Background(), set, cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	require.NoError(t, third.Start(context.Background(), host))
+	require.NoError(t, third.Shutdown(context.Background()))
+	_ = component.KindProcessor
+}
