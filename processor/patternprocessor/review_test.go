@@ -2,6 +2,7 @@ package patternprocessor
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -101,4 +102,28 @@ func TestUnknownPipelineSharingStorageFailsLoudly(t *testing.T) {
 	require.NoError(t, third.Start(context.Background(), host))
 	require.NoError(t, third.Shutdown(context.Background()))
 	_ = component.KindProcessor
+}
+
+// A map body is bounded by max_line_length like a string body: a map with
+// ten thousand fields (or one huge message field) gives a template of
+// at most about max_line_length bytes. Before, every field became a
+// token, so one record's pattern could outgrow max_memory_mib on its own.
+func TestHugeMapBodyIsBounded(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.MaxLineLength = 1024
+	p := newTestProcessor(t, cfg, nil)
+	ld := logs("svc")
+	lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	m := lrs.AppendEmpty().Body().SetEmptyMap()
+	for i := range 10_000 {
+		m.PutInt(fmt.Sprintf("field_%d", i), int64(i))
+	}
+	m2 := lrs.AppendEmpty().Body().SetEmptyMap()
+	m2.PutStr("level", "info")
+	m2.PutStr("msg", strings.Repeat("word ", 1<<18))
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	for i, lr := range records(ld) {
+		tpl := attr(lr, "log.pattern.template")
+		assert.LessOrEqual(t, len(tpl), 2*cfg.MaxLineLength, "record %d: template of %d bytes", i, len(tpl))
+	}
 }

@@ -2,6 +2,7 @@ package miner
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -36,14 +37,19 @@ func IsMessageKey(k string) bool { return isKey(k, messageKeys) }
 // of a message field, "key=value" for a low-cardinality string field,
 // "key=<*>" for any other. isString tells whether value is a string.
 func (t *Tokenizer) Field(key, value string, isString bool) {
+	if t.left <= 0 {
+		return // past max_line_length: a map body is bounded like a line
+	}
+	t.left -= len(key) + 1
 	switch {
 	case isString && IsMessageKey(key):
-		t.text(value)
+		t.Text(value)
 	case isString && isKey(key, keptKeys) && len(value) <= 32 && utf8.ValidString(value):
 		if len(t.head) > 0 {
 			t.head = append(t.head, ' ')
 		}
 		t.head = append(append(append(t.head, key...), '='), value...)
+		t.left -= len(value)
 	default:
 		t.buf = append(append(append(t.buf[:0], key...), '='), Wildcard...)
 		t.tokens = append(t.tokens, intern(t.buf))
@@ -57,10 +63,22 @@ func (t *Tokenizer) Field(key, value string, isString bool) {
 func (t *Tokenizer) Begin() {
 	t.tokens = t.tokens[:0]
 	t.head = t.head[:0]
+	t.left = t.maxLen
+	if t.maxLen <= 0 {
+		t.left = math.MaxInt
+	}
 }
 
-// Text appends the tokens of free text.
-func (t *Tokenizer) Text(s string) { t.text(Truncate(s, t.maxLen)) }
+// Text appends the tokens of free text. The fields and texts of one
+// record together read at most max_line_length bytes.
+func (t *Tokenizer) Text(s string) {
+	if t.left <= 0 {
+		return
+	}
+	s = Truncate(s, t.left)
+	t.left -= len(s)
+	t.text(s)
+}
 
 // End returns the tokens, head first.
 func (t *Tokenizer) End() []string {

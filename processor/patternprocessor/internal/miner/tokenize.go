@@ -22,6 +22,7 @@ type Tokenizer struct {
 	tokens []string
 	buf    []byte
 	head   []byte // kept fields of a structured record
+	left   int    // bytes a structured record may still read (Begin)
 	maxLen int
 }
 
