@@ -2,6 +2,7 @@ package patternprocessor
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/otelhub/otelhub/processor/patternprocessor/internal/metadata"
@@ -126,4 +128,44 @@ func TestHugeMapBodyIsBounded(t *testing.T) {
 		tpl := attr(lr, "log.pattern.template")
 		assert.LessOrEqual(t, len(tpl), 2*cfg.MaxLineLength, "record %d: template of %d bytes", i, len(tpl))
 	}
+}
+
+// BenchmarkConsumeLogsStructured is BenchmarkConsumeLogs on JSON and
+// logfmt lines (the structured path, with escapes), which that benchmark
+// does not exercise.
+func BenchmarkConsumeLogsStructured(b *testing.B) {
+	const batches, size = 16, 1000
+	proc, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type),
+		createDefaultConfig(), consumertest.NewNop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	msgs := []string{"server started", "payment declined", "user \"x\" logged in", "cache flushed after resize"}
+	src := make([]plog.Logs, batches)
+	for i := range src {
+		var bodies []string
+		for j := range size {
+			m := msgs[(i+j)%len(msgs)]
+			if j%2 == 0 {
+				q, _ := json.Marshal(m)
+				bodies = append(bodies, fmt.Sprintf(`{"ts":"2024-05-01T10:%02d:00Z","level":"info","msg":%s,"user_id":%d,"ctx":{"a":[1,2]}}`, j%60, q, j))
+			} else {
+				bodies = append(bodies, fmt.Sprintf(`ts=2024-05-01T10:%02d:00Z level=warn msg=%q user_id=%d`, j%60, m, j))
+			}
+		}
+		src[i] = logs("svc", bodies...)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		work := plog.NewLogs()
+		src[i%batches].CopyTo(work)
+		b.StartTimer()
+		if err := proc.ConsumeLogs(ctx, work); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*size)/b.Elapsed().Seconds(), "records/s")
 }
