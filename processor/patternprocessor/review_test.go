@@ -169,3 +169,39 @@ func BenchmarkConsumeLogsStructured(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*size)/b.Elapsed().Seconds(), "records/s")
 }
+
+// BenchmarkConsumeLogsNameLikeFirstTokens mines 3,000 distinct templates
+// of one length whose first token looks like a name ("com.apple.X:"), the
+// case where the first token does not key the group. When such lines
+// shared one group per length, each line was compared with every
+// template of its length: 34k to 58k records/s on this machine, against
+// 2.2M with plain first words.
+func BenchmarkConsumeLogsNameLikeFirstTokens(b *testing.B) {
+	words := []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima"}
+	w := func(i int) string { return words[i%len(words)] + words[(i/len(words))%len(words)] }
+	var bodies []string
+	for i := range 3000 {
+		bodies = append(bodies, fmt.Sprintf("com.apple.%s: %s %s %s %s", w(i), w(i+1), w(i*7+3), w(i*13+5), w(i*31+7)))
+	}
+	proc, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type),
+		createDefaultConfig(), consumertest.NewNop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := logs("svc", bodies...)
+	if err := proc.ConsumeLogs(context.Background(), src); err != nil { // learn them first
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		work := plog.NewLogs()
+		src.CopyTo(work)
+		b.StartTimer()
+		if err := proc.ConsumeLogs(context.Background(), work); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(bodies))/b.Elapsed().Seconds(), "records/s")
+}
