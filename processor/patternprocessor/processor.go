@@ -199,20 +199,31 @@ func (p *patternTagger) mine(key []byte, body pcommon.Value, msg string, kind []
 
 // shed forgets something to get back within the budget: the oldest
 // pattern of the partition that grew, or, when that is its only pattern,
-// the least recently used other partition.
+// the oldest pattern of the least recently used other partition (the
+// partition itself once it has none left), so that a new partition costs
+// the others a pattern at a time, not all the patterns of one of them.
 func (p *patternTagger) shed(part *partition, st *stats) bool {
 	if part.miner.Len() > 1 {
-		before := part.miner.Bytes()
-		part.miner.EvictOldest()
-		p.bytes -= before - part.miner.Bytes()
+		p.evictOldest(part)
 		return true
 	}
 	old := p.oldestPartition(part)
 	if old == nil {
 		return false
 	}
+	if old.miner.Len() > 1 {
+		p.evictOldest(old)
+		st.evicted++ // mine counts only the evictions of part
+		return true
+	}
 	p.dropPartition(old, st)
 	return true
+}
+
+func (p *patternTagger) evictOldest(part *partition) {
+	before := part.miner.Bytes()
+	part.miner.EvictOldest()
+	p.bytes -= before - part.miner.Bytes()
 }
 
 // tokens tokenizes the message of a string body, or the fields of a map

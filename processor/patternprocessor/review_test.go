@@ -10,10 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelhub/otelhub/processor/patternprocessor/internal/metadata"
 )
@@ -200,4 +202,31 @@ func BenchmarkConsumeLogsNameLikeFirstTokens(b *testing.B) {
 		b.Fatal(err)
 	}
 	consumeFresh(b, proc, []plog.Logs{src}, len(bodies))
+}
+
+// When a new partition's first pattern goes past max_memory_mib, what is
+// forgotten is a few of the oldest patterns of the least recently used
+// partition, not the whole partition. Before, one record of a new
+// service dropped every pattern of the partition that held the budget.
+func TestBudgetShedsPatternsNotWholePartitions(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	cfg := createDefaultConfig().(*Config)
+	cfg.MaxMemoryMiB = 1
+	p := newTestProcessor(t, cfg, tel)
+	tpl := func(i int) string { // about 1.6 KB, one template per i < 676
+		return strings.Repeat(fmt.Sprintf("w%c%c ", 'a'+i%26, 'a'+i/26%26), 400)
+	}
+	active := func() int64 {
+		m, err := tel.GetMetric("otelcol_processor_pattern_active_patterns")
+		require.NoError(t, err)
+		return m.Data.(metricdata.Gauge[int64]).DataPoints[0].Value
+	}
+	for i := range 600 { // well past the budget
+		require.NoError(t, p.ConsumeLogs(context.Background(), logs("A", tpl(i))))
+	}
+	full := active()
+	require.Greater(t, full, int64(100))
+	require.NoError(t, p.ConsumeLogs(context.Background(), logs("B", "zz "+tpl(1))))
+	assert.GreaterOrEqual(t, active(), full-3, "a new service's first record cost A %d of its %d patterns", full+1-active(), full)
 }
