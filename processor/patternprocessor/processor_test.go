@@ -30,6 +30,14 @@ func newTestProcessor(t *testing.T, cfg *Config, tel *componenttest.Telemetry) p
 	return p
 }
 
+// newTestTelemetry is a telemetry sink shut down at the end of the test.
+func newTestTelemetry(t *testing.T) *componenttest.Telemetry {
+	t.Helper()
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	return tel
+}
+
 // logs builds one resource per service with the given bodies.
 func logs(service string, bodies ...string) plog.Logs {
 	ld := plog.NewLogs()
@@ -141,8 +149,7 @@ func TestRulesTagMatchingRecords(t *testing.T) {
 // Odd input never panics, and every record is tagged: empty and
 // non-string bodies get a pattern of their own kind.
 func TestBadInputIsTaggedAndCounted(t *testing.T) {
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	tel := newTestTelemetry(t)
 	cfg := createDefaultConfig().(*Config)
 	cfg.MaxLineLength = 64
 	p := newTestProcessor(t, cfg, tel)
@@ -185,8 +192,7 @@ func TestBadInputIsTaggedAndCounted(t *testing.T) {
 }
 
 func TestMaxPatternsEvictsLeastRecentlyUsed(t *testing.T) {
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	tel := newTestTelemetry(t)
 	cfg := createDefaultConfig().(*Config)
 	cfg.MaxPatterns = 3
 	p := newTestProcessor(t, cfg, tel)

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
@@ -209,8 +208,7 @@ func BenchmarkConsumeLogsNameLikeFirstTokens(b *testing.B) {
 // partition, not the whole partition. Before, one record of a new
 // service dropped every pattern of the partition that held the budget.
 func TestBudgetShedsPatternsNotWholePartitions(t *testing.T) {
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	tel := newTestTelemetry(t)
 	cfg := createDefaultConfig().(*Config)
 	cfg.MaxMemoryMiB = 1
 	p := newTestProcessor(t, cfg, tel)
