@@ -228,3 +228,18 @@ func TestBudgetShedsPatternsNotWholePartitions(t *testing.T) {
 	require.NoError(t, p.ConsumeLogs(context.Background(), logs("B", "zz "+tpl(1))))
 	assert.GreaterOrEqual(t, active(), full-3, "a new service's first record cost A %d of its %d patterns", full+1-active(), full)
 }
+
+// Docker's json-file lines (what a filelog receiver reads from
+// /var/lib/docker/containers without the container parser) carry the
+// message under "log". Before, every such line had the one template
+// "log=<*> stream=<*> time=<*>".
+func TestDockerJSONLinesGroupByMessage(t *testing.T) {
+	ids, tpls := mineBodies(t,
+		`{"log":"server started on port 8080\n","stream":"stdout","time":"2024-05-01T10:00:00.000000001Z"}`,
+		`{"log":"database connection refused\n","stream":"stderr","time":"2024-05-01T10:00:01.000000001Z"}`,
+		`{"log":"server started on port 9090\n","stream":"stdout","time":"2024-05-01T10:00:02.000000001Z"}`,
+	)
+	assert.Equal(t, "server started on port <*> stream=<*> time=<*>", tpls[0])
+	assert.NotEqual(t, ids[0], ids[1])
+	assert.Equal(t, ids[0], ids[2])
+}

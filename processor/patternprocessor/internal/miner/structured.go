@@ -15,8 +15,9 @@ import (
 // field keeps only its key ("user=<*>"), so that records group by what
 // they say, not by their shape.
 
-// messageKeys hold the text of a structured record.
-var messageKeys = []string{"msg", "message"}
+// messageKeys hold the text of a structured record; "log" is where
+// Docker's json-file driver puts a container's line.
+var messageKeys = []string{"msg", "message", "log"}
 
 // keptKeys are fields whose values are few and tell records apart.
 var keptKeys = []string{"level", "lvl", "severity", "loglevel", "component", "logger", "module"}
