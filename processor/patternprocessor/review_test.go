@@ -243,3 +243,20 @@ func TestDockerJSONLinesGroupByMessage(t *testing.T) {
 	assert.NotEqual(t, ids[0], ids[1])
 	assert.Equal(t, ids[0], ids[2])
 }
+
+// A bracketed level as first token ("[INFO]", "(ERROR)") is not a name:
+// the same message at two levels keeps two patterns, as it does with a
+// bare level word. Before, "[INFO] x" and "[ERROR] x" shared a pattern
+// "<*> x" because brackets made the first token look like a name.
+func TestBracketedLevelIsNotAName(t *testing.T) {
+	ids, tpls := mineBodies(t,
+		"[INFO] Server started on port 80",
+		"[ERROR] Server started on port 80",
+		"[INFO] Server started on port 81",
+		"(warn) cache flushed after resize",
+		"(error) cache flushed after resize",
+	)
+	assert.NotEqual(t, ids[0], ids[1], "%q / %q", tpls[0], tpls[1])
+	assert.Equal(t, ids[0], ids[2])
+	assert.NotEqual(t, ids[3], ids[4], "%q / %q", tpls[3], tpls[4])
+}

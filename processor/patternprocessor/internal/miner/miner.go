@@ -113,7 +113,7 @@ func keyOf(tokens []string) groupKey {
 // parts is not: masking already made it the same across lines; nor is a
 // key=value token (a structured record's kept fields).
 func nameLike(tok string) bool {
-	if strings.Contains(tok, Wildcard) || strings.IndexByte(tok, '=') >= 0 {
+	if strings.Contains(tok, Wildcard) || strings.IndexByte(tok, '=') >= 0 || isLevel(tok) {
 		return false
 	}
 	if strings.ContainsAny(tok, ".[(") {
@@ -121,6 +121,20 @@ func nameLike(tok string) bool {
 	}
 	k := strings.IndexByte(tok, ':')
 	return k >= 0 && k < len(tok)-1
+}
+
+// levels are the severity words that lead many lines, in brackets or not.
+var levels = []string{"trace", "debug", "info", "notice", "warn", "warning", "error", "err", "crit", "critical", "fatal", "severe"}
+
+// isLevel reports whether tok is a severity word in brackets or
+// parentheses ("[INFO]", "(error):"): it tells records apart, unlike a
+// name, so it keys its group.
+func isLevel(tok string) bool {
+	w := strings.TrimRight(tok, ":")
+	if len(w) < 3 || !(w[0] == '[' && w[len(w)-1] == ']' || w[0] == '(' && w[len(w)-1] == ')') {
+		return false
+	}
+	return isKey(w[1:len(w)-1], levels)
 }
 
 // Match finds or creates the pattern of a tokenized line. created tells
