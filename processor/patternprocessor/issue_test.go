@@ -80,8 +80,7 @@ func TestPatternsDoNotKeepBodiesAlive(t *testing.T) {
 // max_memory_mib bounds what the patterns hold, and the memory gauge
 // reports it (issue 10, item 6).
 func TestMaxMemoryBoundsPatterns(t *testing.T) {
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	tel := newTestTelemetry(t)
 	cfg := createDefaultConfig().(*Config)
 	cfg.MaxMemoryMiB = 1
 	p := newTestProcessor(t, cfg, tel)
@@ -135,8 +134,7 @@ func TestRulesSeeTheRecordNotOurAttributes(t *testing.T) {
 // a new service instead of every new service sharing one overflow state
 // forever (issue 10, item 10).
 func TestPartitionsAreReclaimed(t *testing.T) {
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	tel := newTestTelemetry(t)
 	cfg := createDefaultConfig().(*Config)
 	cfg.MaxPartitions = 2
 	p := newTestProcessor(t, cfg, tel)
@@ -155,8 +153,7 @@ func TestPartitionsAreReclaimed(t *testing.T) {
 // After Shutdown the gauges are unregistered: the meter no longer reaches
 // the processor's state (issue 10, item 10).
 func TestShutdownUnregistersGauges(t *testing.T) {
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	tel := newTestTelemetry(t)
 	set := testSettings(tel)
 	p, err := NewFactory().CreateLogs(context.Background(), set, createDefaultConfig(), nopSink())
 	require.NoError(t, err)

@@ -73,6 +73,8 @@ type patternTagger struct {
 	clock      uint64
 	bytes      int // patterns and partitions held, estimated
 
+	claimedState bool // this instance holds its state name (see claim)
+
 	stopSave chan struct{}
 	saveDone chan struct{}
 }
@@ -197,20 +199,31 @@ func (p *patternTagger) mine(key []byte, body pcommon.Value, msg string, kind []
 
 // shed forgets something to get back within the budget: the oldest
 // pattern of the partition that grew, or, when that is its only pattern,
-// the least recently used other partition.
+// the oldest pattern of the least recently used other partition (the
+// partition itself once it has none left), so that a new partition costs
+// the others a pattern at a time, not all the patterns of one of them.
 func (p *patternTagger) shed(part *partition, st *stats) bool {
 	if part.miner.Len() > 1 {
-		before := part.miner.Bytes()
-		part.miner.EvictOldest()
-		p.bytes -= before - part.miner.Bytes()
+		p.evictOldest(part)
 		return true
 	}
 	old := p.oldestPartition(part)
 	if old == nil {
 		return false
 	}
+	if old.miner.Len() > 1 {
+		p.evictOldest(old)
+		st.evicted++ // mine counts only the evictions of part
+		return true
+	}
 	p.dropPartition(old, st)
 	return true
+}
+
+func (p *patternTagger) evictOldest(part *partition) {
+	before := part.miner.Bytes()
+	part.miner.EvictOldest()
+	p.bytes -= before - part.miner.Bytes()
 }
 
 // tokens tokenizes the message of a string body, or the fields of a map
@@ -223,8 +236,8 @@ func (p *patternTagger) tokens(body pcommon.Value, msg string) []string {
 	t.Begin()
 	for k, v := range body.Map().All() {
 		switch {
-		case k == p.cfg.BodyField && v.Type() == pcommon.ValueTypeStr:
-			t.Text(msg)
+		case v.Type() == pcommon.ValueTypeStr && (k == p.cfg.BodyField || miner.IsMessageKey(k)):
+			t.Text(strings.ToValidUTF8(v.Str(), "\uFFFD")) // no copy when valid
 		default:
 			t.Field(k, v.Str(), v.Type() == pcommon.ValueTypeStr)
 		}
@@ -263,9 +276,10 @@ func (p *patternTagger) tag(key []byte, lr plog.LogRecord, st *stats) {
 	p.writeTags(tags, attrs)
 }
 
-// message returns the text to mine: the string body, or the configured
-// field of a map body (a map body is mined field by field); otherwise the
-// kind of pattern the record gets.
+// message returns the text rules see: the string body, or the message of
+// a map body (body_field, else a "msg" or "message" field; "" when it has
+// none); a map body is mined field by field whether it has a message or
+// not. Other bodies get the kind of pattern returned.
 func (p *patternTagger) message(body pcommon.Value) (string, []string) {
 	switch body.Type() {
 	case pcommon.ValueTypeStr:
@@ -273,9 +287,16 @@ func (p *patternTagger) message(body pcommon.Value) (string, []string) {
 	case pcommon.ValueTypeEmpty:
 		return "", nil
 	case pcommon.ValueTypeMap:
-		if v, ok := body.Map().Get(p.cfg.BodyField); ok && v.Type() == pcommon.ValueTypeStr {
+		m := body.Map()
+		if v, ok := m.Get(p.cfg.BodyField); ok && v.Type() == pcommon.ValueTypeStr {
 			return v.Str(), nil
 		}
+		for k, v := range m.All() {
+			if v.Type() == pcommon.ValueTypeStr && miner.IsMessageKey(k) {
+				return v.Str(), nil
+			}
+		}
+		return "", nil
 	}
 	return "", nonStringTokens[body.Type()]
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -49,8 +50,12 @@ func (p *patternTagger) start(ctx context.Context, host component.Host) error {
 	}
 	// Each pipeline has its own instance of this processor: the client
 	// name keeps their states apart.
+	if err := p.claim(); err != nil {
+		return err
+	}
 	client, err := se.GetClient(ctx, component.KindProcessor, p.id, p.instance)
 	if err != nil {
+		p.release()
 		return fmt.Errorf("storage: %w", err)
 	}
 	p.client = client
@@ -66,6 +71,41 @@ func (p *patternTagger) start(ctx context.Context, host component.Host) error {
 		go p.saveEvery(p.cfg.SaveInterval)
 	}
 	return nil
+}
+
+// claimed are the states held by running instances. The pipeline name
+// is read from the collector's logger (see pipelineOf); when it cannot be
+// read, two instances of one processor would share a state and the last
+// to save would overwrite the other's, so the second is refused.
+var claimed = struct {
+	sync.Mutex
+	keys map[string]bool
+}{keys: map[string]bool{}}
+
+func (p *patternTagger) stateName() string {
+	return p.cfg.Storage.String() + "\x00" + p.id.String() + "\x00" + p.instance
+}
+
+func (p *patternTagger) claim() error {
+	claimed.Lock()
+	defer claimed.Unlock()
+	if claimed.keys[p.stateName()] {
+		return fmt.Errorf("storage: another running instance of processor %q keeps its patterns in %q under the same name "+
+			"(pipeline %q): give each pipeline its own processor id, e.g. %s/a and %s/b", p.id, p.cfg.Storage, p.instance, p.id.Type(), p.id.Type())
+	}
+	claimed.keys[p.stateName()] = true
+	p.claimedState = true
+	return nil
+}
+
+func (p *patternTagger) release() {
+	if !p.claimedState {
+		return
+	}
+	claimed.Lock()
+	delete(claimed.keys, p.stateName())
+	claimed.Unlock()
+	p.claimedState = false
 }
 
 func (p *patternTagger) restore(raw []byte) {
@@ -155,5 +195,6 @@ func (p *patternTagger) shutdown(ctx context.Context) error {
 	if cerr := p.client.Close(ctx); err == nil {
 		err = cerr
 	}
+	p.release()
 	return err
 }

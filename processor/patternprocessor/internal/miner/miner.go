@@ -6,9 +6,10 @@
 //
 // A first token that looks like a name (a program, host or component:
 // "com.apple.X.daily:", "kernel[<*>]:", "svchost.exe") is not trusted as
-// a group key: such lines share one group per token count, and the
-// similarity of every token, the first included, decides, as Drain does
-// for tokens that hold digits.
+// a group key: such lines share one group per token count and second
+// token (the next level of Drain's tree), and the similarity of every
+// token, the first included, decides, as Drain does for tokens that hold
+// digits.
 package miner
 
 import (
@@ -50,6 +51,11 @@ func (p *Pattern) Template() string { return p.template }
 type groupKey struct {
 	n     int
 	first string // "" when the first token looks like a name
+	// second is the second token when the first looks like a name: as in
+	// Drain's tree, the next token narrows the group, so that a line is
+	// compared with the templates that share it, not with every template
+	// of its length (which made mining slow in proportion to them).
+	second string
 }
 
 // Miner holds the patterns of one partition. It is not safe for use by
@@ -95,6 +101,8 @@ func keyOf(tokens []string) groupKey {
 	key := groupKey{n: len(tokens)}
 	if len(tokens) > 0 && !nameLike(tokens[0]) {
 		key.first = tokens[0]
+	} else if len(tokens) > 1 {
+		key.second = tokens[1]
 	}
 	return key
 }
@@ -105,7 +113,7 @@ func keyOf(tokens []string) groupKey {
 // parts is not: masking already made it the same across lines; nor is a
 // key=value token (a structured record's kept fields).
 func nameLike(tok string) bool {
-	if strings.Contains(tok, Wildcard) || strings.IndexByte(tok, '=') >= 0 {
+	if strings.Contains(tok, Wildcard) || strings.IndexByte(tok, '=') >= 0 || isLevel(tok) {
 		return false
 	}
 	if strings.ContainsAny(tok, ".[(") {
@@ -113,6 +121,20 @@ func nameLike(tok string) bool {
 	}
 	k := strings.IndexByte(tok, ':')
 	return k >= 0 && k < len(tok)-1
+}
+
+// levels are the severity words that lead many lines, in brackets or not.
+var levels = []string{"trace", "debug", "info", "notice", "warn", "warning", "error", "err", "crit", "critical", "fatal", "severe"}
+
+// isLevel reports whether tok is a severity word in brackets or
+// parentheses ("[INFO]", "(error):"): it tells records apart, unlike a
+// name, so it keys its group.
+func isLevel(tok string) bool {
+	w := strings.TrimRight(tok, ":")
+	if len(w) < 3 || !(w[0] == '[' && w[len(w)-1] == ']' || w[0] == '(' && w[len(w)-1] == ')') {
+		return false
+	}
+	return isKey(w[1:len(w)-1], levels)
 }
 
 // Match finds or creates the pattern of a tokenized line. created tells

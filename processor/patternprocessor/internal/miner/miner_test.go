@@ -64,6 +64,10 @@ func FuzzTokensAndMatch(f *testing.F) {
 	f.Add(`a="b c" d=(1) /x/y [z]`)
 	f.Add(`{"level":"info","msg":"server \"x\" started","n":[1,{"a":"}"}]}`)
 	f.Add(`level=warn msg="a \" b" k=v`)
+	// longer than the tokenizer's 256 bytes: cut through a structured record
+	f.Add(`{"level":"error","msg":"payment declined","stack":"` + strings.Repeat(`at x.y(Z.java:1)\n`, 20) + `"}`)
+	f.Add(`{"level":"error","msg":"` + strings.Repeat("é", 200) + `","n":{"a":[1,2]}}`)
+	f.Add(`level=error msg="` + strings.Repeat("word ", 60) + `" k=v`)
 	m := New(7, 100, 0)
 	tk := NewTokenizer(256)
 	f.Fuzz(func(t *testing.T, line string) {

@@ -2,6 +2,7 @@ package miner
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,8 +15,9 @@ import (
 // field keeps only its key ("user=<*>"), so that records group by what
 // they say, not by their shape.
 
-// messageKeys hold the text of a structured record.
-var messageKeys = []string{"msg", "message"}
+// messageKeys hold the text of a structured record; "log" is where
+// Docker's json-file driver puts a container's line.
+var messageKeys = []string{"msg", "message", "log"}
 
 // keptKeys are fields whose values are few and tell records apart.
 var keptKeys = []string{"level", "lvl", "severity", "loglevel", "component", "logger", "module"}
@@ -36,14 +38,19 @@ func IsMessageKey(k string) bool { return isKey(k, messageKeys) }
 // of a message field, "key=value" for a low-cardinality string field,
 // "key=<*>" for any other. isString tells whether value is a string.
 func (t *Tokenizer) Field(key, value string, isString bool) {
+	if t.left <= 0 {
+		return // past max_line_length: a map body is bounded like a line
+	}
+	t.left -= len(key) + 1
 	switch {
 	case isString && IsMessageKey(key):
-		t.text(value)
+		t.Text(value)
 	case isString && isKey(key, keptKeys) && len(value) <= 32 && utf8.ValidString(value):
 		if len(t.head) > 0 {
 			t.head = append(t.head, ' ')
 		}
 		t.head = append(append(append(t.head, key...), '='), value...)
+		t.left -= len(value)
 	default:
 		t.buf = append(append(append(t.buf[:0], key...), '='), Wildcard...)
 		t.tokens = append(t.tokens, intern(t.buf))
@@ -57,10 +64,22 @@ func (t *Tokenizer) Field(key, value string, isString bool) {
 func (t *Tokenizer) Begin() {
 	t.tokens = t.tokens[:0]
 	t.head = t.head[:0]
+	t.left = t.maxLen
+	if t.maxLen <= 0 {
+		t.left = math.MaxInt
+	}
 }
 
-// Text appends the tokens of free text.
-func (t *Tokenizer) Text(s string) { t.text(Truncate(s, t.maxLen)) }
+// Text appends the tokens of free text. The fields and texts of one
+// record together read at most max_line_length bytes.
+func (t *Tokenizer) Text(s string) {
+	if t.left <= 0 {
+		return
+	}
+	s = Truncate(s, t.left)
+	t.left -= len(s)
+	t.text(s)
+}
 
 // End returns the tokens, head first.
 func (t *Tokenizer) End() []string {
@@ -73,15 +92,22 @@ func (t *Tokenizer) End() []string {
 }
 
 // structured appends the tokens of a JSON object or logfmt line and
-// reports whether line was one; if not, it appends nothing.
-func (t *Tokenizer) structured(line string) bool {
-	s := strings.TrimSpace(line)
+// reports whether line was one; if not, it appends nothing. cut tells
+// that line was truncated at max_line_length: the fields read before the
+// cut are kept and the one cut through keeps only its key (a message cut
+// through keeps the text before the cut), so that a long record (a stack
+// trace in a field) is still mined by field.
+func (t *Tokenizer) structured(line string, cut bool) bool {
+	s := strings.TrimLeft(line, " \t\r\n")
+	if !cut {
+		s = strings.TrimSpace(s)
+	}
 	t.Begin()
 	var ok bool
-	if len(s) > 1 && s[0] == '{' && s[len(s)-1] == '}' {
-		ok = t.jsonObject(s)
+	if len(s) > 1 && s[0] == '{' && (cut || s[len(s)-1] == '}') {
+		ok = t.jsonObject(s, cut)
 	} else {
-		ok = t.logfmt(s)
+		ok = t.logfmt(s, cut)
 	}
 	if ok {
 		t.End()
@@ -93,23 +119,34 @@ func (t *Tokenizer) structured(line string) bool {
 
 // jsonObject reads the top-level fields of a JSON object; nested objects
 // and arrays are values like any other (masked).
-func (t *Tokenizer) jsonObject(s string) bool {
+func (t *Tokenizer) jsonObject(s string, cut bool) bool {
 	i := skipSpace(s, 1)
 	for i < len(s) && s[i] != '}' {
 		key, next, ok := jsonString(s, i)
 		if !ok {
-			return false
+			return cut && next >= len(s) // a key cut through is dropped
 		}
 		i = skipSpace(s, next)
+		if cut && i >= len(s) {
+			t.Field(key, "", false)
+			return true
+		}
 		if i >= len(s) || s[i] != ':' {
 			return false
 		}
 		i = skipSpace(s, i+1)
 		if i >= len(s) {
-			return false
+			if cut {
+				t.Field(key, "", false)
+			}
+			return cut
 		}
 		if s[i] == '"' {
 			val, next, ok := jsonString(s, i)
+			if !ok && cut && next >= len(s) {
+				t.Field(key, s[i+1:], IsMessageKey(key)) // cut through
+				return true
+			}
 			if !ok {
 				return false
 			}
@@ -117,6 +154,10 @@ func (t *Tokenizer) jsonObject(s string) bool {
 			i = next
 		} else {
 			end := jsonValueEnd(s, i)
+			if cut && end < 0 {
+				t.Field(key, "", false) // cut through
+				return true
+			}
 			if end <= i {
 				return false
 			}
@@ -128,7 +169,7 @@ func (t *Tokenizer) jsonObject(s string) bool {
 			i = skipSpace(s, i+1)
 		}
 	}
-	return i == len(s)-1
+	return i == len(s)-1 || (cut && i >= len(s))
 }
 
 func skipSpace(s string, i int) int {
@@ -200,7 +241,7 @@ func jsonValueEnd(s string, i int) int {
 
 // logfmt reads a line made only of key=value pairs (values bare or
 // double-quoted) that has a message key; anything else is not logfmt.
-func (t *Tokenizer) logfmt(s string) bool {
+func (t *Tokenizer) logfmt(s string, cut bool) bool {
 	if !strings.Contains(s, "msg=") && !strings.Contains(s, "message=") {
 		return false // the common case: free text, decided without a scan
 	}
@@ -210,11 +251,19 @@ func (t *Tokenizer) logfmt(s string) bool {
 		for k < len(s) && isKeyByte(s[k]) {
 			k++
 		}
+		if cut && k >= len(s) {
+			break // a key cut through is dropped
+		}
 		if k == i || k >= len(s) || s[k] != '=' {
 			return false
 		}
 		key := s[i:k]
 		val, next, ok := logfmtValue(s, k+1)
+		if !ok && cut && next >= len(s) { // a quoted value cut through
+			hasMessage = hasMessage || IsMessageKey(key)
+			t.Field(key, s[k+2:], IsMessageKey(key))
+			break
+		}
 		if !ok {
 			return false
 		}

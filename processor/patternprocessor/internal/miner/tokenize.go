@@ -22,6 +22,7 @@ type Tokenizer struct {
 	tokens []string
 	buf    []byte
 	head   []byte // kept fields of a structured record
+	left   int    // bytes a structured record may still read (Begin)
 	maxLen int
 }
 
@@ -35,12 +36,12 @@ func NewTokenizer(maxLen int) *Tokenizer { return &Tokenizer{maxLen: maxLen} }
 // holding a digit is a variable. The returned slice is valid until the
 // next call.
 func (t *Tokenizer) Tokens(line string) []string {
-	line = Truncate(line, t.maxLen)
+	cut := Truncate(line, t.maxLen)
 	t.tokens = t.tokens[:0]
-	if t.structured(line) {
+	if t.structured(cut, len(cut) < len(line)) {
 		return t.tokens
 	}
-	t.text(line)
+	t.text(cut)
 	return t.tokens
 }
 
