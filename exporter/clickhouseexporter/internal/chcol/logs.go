@@ -60,6 +60,7 @@ func (b *Logs) Fill(ld plog.Logs) {
 		res := rl.Resource()
 		service := b.intern(serviceName(res.Attributes()))
 		resSchema := b.intern(rl.SchemaUrl())
+		b.hstr(rl.SchemaUrl())
 		resAttrsAdded := false
 		sls := rl.ScopeLogs()
 		for j := range sls.Len() {
@@ -69,6 +70,8 @@ func (b *Logs) Fill(ld plog.Logs) {
 			scopeVersion := b.intern(scope.Version())
 			scopeAttrsAdded := false
 			b.hstr(scope.Name())
+			b.hstr(scope.Version())
+			b.hstr(sl.SchemaUrl())
 			lrs := sl.LogRecords()
 			for k := range lrs.Len() {
 				lr := lrs.At(k)
