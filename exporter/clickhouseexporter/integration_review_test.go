@@ -1,0 +1,66 @@
+package clickhouseexporter
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/schema"
+	"github.com/otelhub/otelhub/internal/testserver"
+)
+
+// emptyOtelDatabase is a chDB server with an empty otel database, and
+// the DDL options for tables the test creates there itself.
+func emptyOtelDatabase(t *testing.T) (*testserver.Server, driver.Conn, schema.Options) {
+	s := testserver.ChDB(t)
+	conn := reader(t, s)
+	require.NoError(t, conn.Exec(context.Background(), "CREATE DATABASE otel"))
+	return s, conn, schema.Options{Database: "otel", Engine: "MergeTree"}
+}
+
+// Tables whose string columns differ from ours only by LowCardinality
+// pass the check (SameType), so the exporter must be able to write them:
+// plain String where it writes interned LowCardinality values, inside
+// Arrays and Maps too, and LowCardinality where it writes plain strings.
+func TestIntegrationChDBLowCardinalityEitherWay(t *testing.T) {
+	s, conn, opts := emptyOtelDatabase(t)
+	ctx := context.Background()
+
+	plain := strings.ReplaceAll(schema.CreateTable(opts, schema.Traces, "otel_traces"), "LowCardinality(String)", "String")
+	require.NoError(t, conn.Exec(ctx, plain))
+	lc := schema.CreateTable(opts, schema.Sum, "otel_metrics_sum")
+	for _, c := range []string{"`MetricName` String", "`ScopeName` String", "`MetricUnit` String", "`Exemplars.SpanId` Array(String)"} {
+		lc = strings.Replace(lc, c, strings.Replace(c, "String", "LowCardinality(String)", 1), 1)
+	}
+	require.NoError(t, conn.Exec(ctx, lc))
+
+	cfg := chdbConfig(s)
+	require.NoError(t, tracesExporter(t, cfg).ConsumeTraces(ctx, testTraces()))
+	require.NoError(t, metricsExporter(t, cfg).ConsumeMetrics(ctx, testMetrics()))
+	require.Equal(t, uint64(testTraces().SpanCount()), count(t, conn, "SELECT count() FROM otel.otel_traces"))
+	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_traces WHERE SpanName = 'POST /pay' AND Events.Name = ['exception']"))
+	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_metrics_sum WHERE MetricName = 'http.requests' AND ScopeName = 'app/meter'"))
+}
+
+// contrib v0.165's metrics tables (which ClickStack uses) have DateTime
+// time columns, in seconds, where this exporter creates DateTime64(9):
+// the exporter starts on them and writes its times to the second.
+func TestIntegrationChDBContribMetricsTable(t *testing.T) {
+	s, conn, opts := emptyOtelDatabase(t)
+	ctx := context.Background()
+	for _, def := range []schema.Table{schema.Gauge, schema.Sum, schema.Histogram, schema.ExpHistogram, schema.Summary} {
+		ddl := strings.ReplaceAll(schema.CreateTable(opts, def, "otel_metrics"+def.Suffix), "DateTime64(9)", "DateTime")
+		require.NoError(t, conn.Exec(ctx, ddl))
+	}
+	require.NoError(t, metricsExporter(t, chdbConfig(s)).ConsumeMetrics(ctx, testMetrics()))
+	sec := t0.Truncate(time.Second).Unix()
+	q := fmt.Sprintf("SELECT count() FROM otel.otel_metrics_gauge WHERE toUnixTimestamp(TimeUnix) = %d"+
+		" AND Exemplars.TimeUnix = [toDateTime(%d)] AND Exemplars.Value = [13]", sec, sec)
+	require.Equal(t, uint64(1), count(t, conn, q))
+	require.Equal(t, uint64(1), count(t, conn, fmt.Sprintf("SELECT count() FROM otel.otel_metrics_sum WHERE toUnixTimestamp(StartTimeUnix) = %d", sec-60)))
+}
