@@ -9,6 +9,10 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exportertest"
 
 	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/schema"
 	"github.com/otelhub/otelhub/internal/testserver"
@@ -63,4 +67,42 @@ func TestIntegrationChDBContribMetricsTable(t *testing.T) {
 		" AND Exemplars.TimeUnix = [toDateTime(%d)] AND Exemplars.Value = [13]", sec, sec)
 	require.Equal(t, uint64(1), count(t, conn, q))
 	require.Equal(t, uint64(1), count(t, conn, fmt.Sprintf("SELECT count() FROM otel.otel_metrics_sum WHERE toUnixTimestamp(StartTimeUnix) = %d", sec-60)))
+}
+
+// When start could not check the schema, the first push does. If the
+// table turns out incompatible, the batch is dropped for good and
+// counted with its reason, not retried for ever.
+func TestIntegrationChDBIncompatibleAtFirstPushIsCounted(t *testing.T) {
+	s, conn, _ := emptyOtelDatabase(t)
+	ctx := context.Background()
+	cfg := chdbConfig(s)
+	cfg.CreateSchema = false // the table is missing at start: not checked yet
+	e, tel := logsExporterWithTelemetry(t, cfg)
+
+	require.NoError(t, conn.Exec(ctx, strings.Replace(olderLogsTable, "SeverityNumber UInt8", "SeverityNumber String", 1)))
+	err := e.ConsumeLogs(ctx, testLogs())
+	require.Error(t, err)
+	require.True(t, consumererror.IsPermanent(err), "%v", err)
+	require.Contains(t, err.Error(), "column SeverityNumber has type String, the exporter writes UInt8")
+	require.Equal(t, int64(testLogs().LogRecordCount()), droppedItems(t, tel, "incompatible_schema"))
+}
+
+// droppedItems is otelcol_exporter_clickhouse_dropped_items for reason.
+func droppedItems(t *testing.T, tel *componenttest.Telemetry, reason string) int64 {
+	return counterFor(t, tel, "otelcol_exporter_clickhouse_dropped_items", reason)
+}
+
+// logsExporterWithTelemetry is a started logs exporter whose own metrics
+// can be read.
+func logsExporterWithTelemetry(t *testing.T, cfg *Config) (exporter.Logs, *componenttest.Telemetry) {
+	t.Helper()
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
+	set := exportertest.NewNopSettings(NewFactory().Type())
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	e, err := NewFactory().CreateLogs(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, e.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { _ = e.Shutdown(context.Background()) })
+	return e, tel
 }

@@ -121,16 +121,9 @@ func TestIntegrationChDBPermanentErrorDoesNotBlockQueue(t *testing.T) {
 	cfg.QueueConfig = configoptional.Some(q)
 	cfg.RetryConfig.Enabled = true
 	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { _ = tel.Shutdown(ctx) })
-	set := exportertest.NewNopSettings(NewFactory().Type())
-	set.TelemetrySettings = tel.NewTelemetrySettings()
-	queued, err := NewFactory().CreateLogs(ctx, set, cfg)
-	require.NoError(t, err)
-	require.NoError(t, queued.Start(ctx, componenttest.NewNopHost()))
-	t.Cleanup(func() { _ = queued.Shutdown(ctx) })
+	queued, tel := logsExporterWithTelemetry(t, cfg)
 	require.NoError(t, conn.Exec(ctx, "ALTER TABLE otel.otel_logs DROP COLUMN EventName"))
-	err = sync.ConsumeLogs(ctx, testLogs())
+	err := sync.ConsumeLogs(ctx, testLogs())
 	require.Error(t, err)
 	assert.True(t, consumererror.IsPermanent(err), "%v", err)
 	reason, permanent := classify(err)
@@ -157,7 +150,13 @@ func TestIntegrationChDBPermanentErrorDoesNotBlockQueue(t *testing.T) {
 
 // rejectedRows is otelcol_exporter_clickhouse_rejected_rows for reason.
 func rejectedRows(t *testing.T, tel *componenttest.Telemetry, reason string) int64 {
-	m, err := tel.GetMetric("otelcol_exporter_clickhouse_rejected_rows")
+	return counterFor(t, tel, "otelcol_exporter_clickhouse_rejected_rows", reason)
+}
+
+// counterFor is the sum of the counter name's points with reason.
+func counterFor(t *testing.T, tel *componenttest.Telemetry, name, reason string) int64 {
+	t.Helper()
+	m, err := tel.GetMetric(name)
 	if err != nil {
 		return 0 // not recorded yet
 	}
