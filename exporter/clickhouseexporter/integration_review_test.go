@@ -3,6 +3,7 @@ package clickhouseexporter
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exportertest"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/schema"
 	"github.com/otelhub/otelhub/internal/testserver"
@@ -105,4 +108,62 @@ func logsExporterWithTelemetry(t *testing.T, cfg *Config) (exporter.Logs, *compo
 	require.NoError(t, e.Start(context.Background(), componenttest.NewNopHost()))
 	t.Cleanup(func() { _ = e.Shutdown(context.Background()) })
 	return e, tel
+}
+
+// Hard input goes through the real insert: invalid UTF-8 in bodies, keys
+// and names, NaN and infinities, a 4 MiB attribute, empty resources and
+// scopes, a metric without a type. Nothing panics; every record is stored
+// and the typeless metric is counted as dropped.
+func TestIntegrationChDBHardInput(t *testing.T) {
+	s, conn, _ := emptyOtelDatabase(t)
+	ctx := context.Background()
+	bad := string([]byte{0xff, 0xfe, 'x', 0xc3})
+	huge := strings.Repeat("a", 4<<20)
+
+	ld := plog.NewLogs()
+	ld.ResourceLogs().AppendEmpty()                           // no scopes
+	ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty() // no records
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr(bad, bad)
+	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.Body().SetStr(bad)
+	lr.SetSeverityText(bad)
+	lr.Attributes().PutStr("huge", huge)
+	lr.Attributes().PutDouble("nan", math.NaN())
+	lr.Attributes().PutEmptyBytes("raw").FromRaw([]byte{0, 1, 0xff})
+	lr.Attributes().PutEmpty("empty")
+	rl.ScopeLogs().At(0).LogRecords().AppendEmpty() // all zero
+	require.NoError(t, logsExporter(t, chdbConfig(s)).ConsumeLogs(ctx, ld))
+	require.Equal(t, uint64(2), count(t, conn, "SELECT count() FROM otel.otel_logs"))
+	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_logs WHERE length(LogAttributes['huge']) = 4194304 AND LogAttributes['nan'] = 'NaN'"))
+	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_logs WHERE Body = unhex('FFFE78C3')"))
+
+	md := pmetric.NewMetrics()
+	ms := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics()
+	ms.AppendEmpty().SetName("no type")
+	g := ms.AppendEmpty()
+	g.SetName(bad)
+	g.SetEmptyGauge()
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.Copysign(0, -1)} {
+		g.Gauge().DataPoints().AppendEmpty().SetDoubleValue(v)
+	}
+	h := ms.AppendEmpty()
+	h.SetName("mismatched buckets")
+	hp := h.SetEmptyHistogram().DataPoints().AppendEmpty()
+	hp.BucketCounts().FromRaw([]uint64{1, 2, 3})
+	hp.ExplicitBounds().FromRaw([]float64{math.NaN()})
+	cfg := chdbConfig(s)
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { _ = tel.Shutdown(ctx) })
+	set := exportertest.NewNopSettings(NewFactory().Type())
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	me, err := NewFactory().CreateMetrics(ctx, set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, me.Start(ctx, componenttest.NewNopHost()))
+	t.Cleanup(func() { _ = me.Shutdown(ctx) })
+	require.NoError(t, me.ConsumeMetrics(ctx, md))
+	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_metrics_gauge WHERE isNaN(Value)"))
+	require.Equal(t, uint64(4), count(t, conn, "SELECT count() FROM otel.otel_metrics_gauge WHERE MetricName = unhex('FFFE78C3')"))
+	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_metrics_histogram"))
+	require.Equal(t, int64(1), droppedItems(t, tel, "empty_metric_type"))
 }
