@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exportertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
@@ -166,4 +167,28 @@ func TestIntegrationChDBHardInput(t *testing.T) {
 	require.Equal(t, uint64(4), count(t, conn, "SELECT count() FROM otel.otel_metrics_gauge WHERE MetricName = unhex('FFFE78C3')"))
 	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_metrics_histogram"))
 	require.Equal(t, int64(1), droppedItems(t, tel, "empty_metric_type"))
+}
+
+// A batch across several partitions (days) is split into one block per
+// partition; its retry splits the same way and is skipped entirely, and
+// a batch that differs in one partition only is stored.
+func TestIntegrationChDBDeduplicationAcrossPartitions(t *testing.T) {
+	s, conn, _ := emptyOtelDatabase(t)
+	ctx := context.Background()
+	e := logsExporter(t, chdbConfig(s))
+	batch := func(last string) plog.Logs {
+		ld := plog.NewLogs()
+		lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+		for day, body := range []string{"a", "b", last} {
+			lr := lrs.AppendEmpty()
+			lr.SetTimestamp(pcommon.NewTimestampFromTime(t0.AddDate(0, 0, day)))
+			lr.Body().SetStr(body)
+		}
+		return ld
+	}
+	require.NoError(t, e.ConsumeLogs(ctx, batch("c")))
+	require.NoError(t, e.ConsumeLogs(ctx, batch("c")))
+	require.Equal(t, uint64(3), count(t, conn, "SELECT count() FROM otel.otel_logs"), "the retry was stored")
+	require.NoError(t, e.ConsumeLogs(ctx, batch("d")))
+	require.Equal(t, uint64(6), count(t, conn, "SELECT count() FROM otel.otel_logs"), "a different batch was taken for a retry")
 }
