@@ -115,6 +115,9 @@ func (b *Logs) appendRecord(lr plog.LogRecord) {
 	b.LogAttrs.Append(lr.Attributes())
 	b.EventName = append(b.EventName, lr.EventName())
 	b.hu64(uint64(t))
+	// Not stored, but it tells a line logged twice with a coarse
+	// timestamp from a retry of the same batch (see Token).
+	b.hu64(uint64(lr.ObservedTimestamp()))
 	b.hstr(body)
 	b.hstr(lr.SeverityText())
 	b.hu64(uint64(lr.SeverityNumber())<<8 | uint64(lr.Flags()))

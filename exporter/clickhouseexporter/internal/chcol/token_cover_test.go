@@ -169,3 +169,28 @@ func TestTokenCoversEveryStoredField(t *testing.T) {
 		check(t, "histogram buckets and bounds", a.hist, b.hist, a.histTok, b.histTok)
 	})
 }
+
+// The same line logged twice with a coarse (second) timestamp, read in
+// two batches, is two events: the collector observed them at different
+// times. Their rows are equal, but they must not share a token, or the
+// server drops the second as a retry of the first. A retry carries the
+// same pdata, observed time included.
+func TestTokenKeepsRepeatedLogLinesApart(t *testing.T) {
+	line := func(observed pcommon.Timestamp) string {
+		ld := plog.NewLogs()
+		lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+		lr.SetTimestamp(1_700_000_000_000_000_000)
+		lr.SetObservedTimestamp(observed)
+		lr.Body().SetStr("retrying connection to db:5432")
+		b := new(Logs)
+		b.Reset()
+		b.Fill(ld)
+		return b.Token()
+	}
+	if line(1_700_000_000_100_000_000) == line(1_700_000_000_300_000_000) {
+		t.Fatal("two observations of the same line share a token")
+	}
+	if line(5) != line(5) {
+		t.Fatal("a retry has another token")
+	}
+}
