@@ -192,3 +192,22 @@ func TestIntegrationChDBDeduplicationAcrossPartitions(t *testing.T) {
 	require.NoError(t, e.ConsumeLogs(ctx, batch("d")))
 	require.Equal(t, uint64(6), count(t, conn, "SELECT count() FROM otel.otel_logs"), "a different batch was taken for a retry")
 }
+
+// An old server's protocol cannot carry a string setting: clickhouse-go
+// refuses to send insert_deduplication_token to 18.16. No retry can fix
+// that, so the insert is dropped for good, with its reason (the README
+// says to turn the token off there), instead of blocking the queue.
+func TestIntegrationNativeOldServerRefusesToken(t *testing.T) {
+	srv := testserver.ClickHouseServer(t)
+	e, push := nativeExporter(t, srv, createDefaultConfig().(*Config))
+	e.cfg.InsertDeduplicationToken = true
+	tbl := &table{name: "logs_compat", def: compatDef, insert: "INSERT INTO default.logs_compat (Timestamp, ServiceName, Body, `Attrs.Key`, `Attrs.Value`, N)"}
+	cols, rows := compatColumns(nativeLogs(0, 1))
+	err := e.insert(context.Background(), tbl, cols, rows, "token")
+	require.Error(t, err)
+	reason, permanent := classify(err)
+	require.True(t, permanent, "%v", err)
+	require.Equal(t, "unsupported_setting", reason)
+	e.cfg.InsertDeduplicationToken = false
+	require.NoError(t, push(context.Background(), nativeLogs(0, 1)))
+}
