@@ -57,6 +57,12 @@ func classify(err error) (reason string, permanent bool) {
 	if errors.As(err, &ce) {
 		return "column_conversion", true
 	}
+	// Servers older than the settings-as-strings protocol (ClickHouse
+	// 19.x and before) cannot be sent a string setting such as
+	// insert_deduplication_token; the driver refuses before sending.
+	if strings.Contains(err.Error(), "has unsupported data type") {
+		return "unsupported_setting", true
+	}
 	// The HTTP transport checks the columns itself before sending.
 	if strings.Contains(err.Error(), "is not present in the table") {
 		return "no_such_column_in_table", true

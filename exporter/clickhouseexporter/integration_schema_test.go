@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelhub/otelhub/internal/testserver"
 )
@@ -120,7 +121,7 @@ func TestIntegrationChDBPermanentErrorDoesNotBlockQueue(t *testing.T) {
 	cfg.QueueConfig = configoptional.Some(q)
 	cfg.RetryConfig.Enabled = true
 	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
-	queued := logsExporter(t, cfg)
+	queued, tel := logsExporterWithTelemetry(t, cfg)
 	require.NoError(t, conn.Exec(ctx, "ALTER TABLE otel.otel_logs DROP COLUMN EventName"))
 	err := sync.ConsumeLogs(ctx, testLogs())
 	require.Error(t, err)
@@ -132,7 +133,11 @@ func TestIntegrationChDBPermanentErrorDoesNotBlockQueue(t *testing.T) {
 	// With the queue and retries on: the bad batch is dropped at once; once
 	// the table is fixed, the next batch arrives, and the bad one never does.
 	require.NoError(t, queued.ConsumeLogs(ctx, testLogs()))
-	time.Sleep(500 * time.Millisecond) // the queue sends and drops it
+	// The queue sends it and drops it, counted with its reason; only then
+	// is the table fixed (under load the send may take a while).
+	require.Eventually(t, func() bool {
+		return rejectedRows(t, tel, "no_such_column_in_table") == int64(testLogs().LogRecordCount())
+	}, 20*time.Second, 20*time.Millisecond, "the refused batch is not counted as rejected")
 	require.NoError(t, conn.Exec(ctx, "ALTER TABLE otel.otel_logs ADD COLUMN EventName String"))
 	next := plog.NewLogs()
 	next.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body().SetStr("after the fix")
@@ -141,4 +146,25 @@ func TestIntegrationChDBPermanentErrorDoesNotBlockQueue(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	assert.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_logs"))
 	assert.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_logs WHERE Body = 'after the fix'"))
+}
+
+// rejectedRows is otelcol_exporter_clickhouse_rejected_rows for reason.
+func rejectedRows(t *testing.T, tel *componenttest.Telemetry, reason string) int64 {
+	return counterFor(t, tel, "otelcol_exporter_clickhouse_rejected_rows", reason)
+}
+
+// counterFor is the sum of the counter name's points with reason.
+func counterFor(t *testing.T, tel *componenttest.Telemetry, name, reason string) int64 {
+	t.Helper()
+	m, err := tel.GetMetric(name)
+	if err != nil {
+		return 0 // not recorded yet
+	}
+	var n int64
+	for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
+		if r, _ := dp.Attributes.Value("reason"); r.AsString() == reason {
+			n += dp.Value
+		}
+	}
+	return n
 }

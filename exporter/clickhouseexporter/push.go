@@ -23,18 +23,21 @@ func (e *chExporter) newBlock() any {
 	return new(chcol.Metrics)
 }
 
-// ready checks the schema if start could not.
-func (e *chExporter) ready(ctx context.Context) error {
-	err := e.ensureSchema(ctx)
+// notReady is the error of a push that found the schema unchecked
+// (start could not reach the server) and could not check it now: an
+// incompatible table drops the batch for good, counted; anything else is
+// retried.
+func (e *chExporter) notReady(ctx context.Context, err error, items int) error {
 	if errors.Is(err, errIncompatible) {
+		e.tel.recordDropped(ctx, "incompatible_schema", items)
 		return permanentError(err)
 	}
 	return err
 }
 
 func (e *chExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
-	if err := e.ready(ctx); err != nil {
-		return err
+	if err := e.ensureSchema(ctx); err != nil {
+		return e.notReady(ctx, err, ld.LogRecordCount())
 	}
 	b := e.pool.Get().(*chcol.Logs)
 	defer e.pool.Put(b)
@@ -47,8 +50,8 @@ func (e *chExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 }
 
 func (e *chExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
-	if err := e.ready(ctx); err != nil {
-		return err
+	if err := e.ensureSchema(ctx); err != nil {
+		return e.notReady(ctx, err, td.SpanCount())
 	}
 	b := e.pool.Get().(*chcol.Traces)
 	defer e.pool.Put(b)
@@ -65,8 +68,8 @@ func (e *chExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
 // those tables go back to the queue; each table's deduplication token
 // depends on its own rows only, so the retry carries the same token.
 func (e *chExporter) pushMetrics(ctx context.Context, md pmetric.Metrics) error {
-	if err := e.ready(ctx); err != nil {
-		return err
+	if err := e.ensureSchema(ctx); err != nil {
+		return e.notReady(ctx, err, md.DataPointCount())
 	}
 	b := e.pool.Get().(*chcol.Metrics)
 	defer e.pool.Put(b)

@@ -62,9 +62,10 @@ func (c *common) intern(s string) any {
 	return v
 }
 
-// Token is a digest of everything the block holds: the same pdata gives
-// the same token, in any process, so ClickHouse can recognise a retried
-// insert (insert_deduplication_token).
+// Token is a digest of everything the block holds (and of log records'
+// observed times, which no column keeps): the same pdata gives the same
+// token, in any process, so ClickHouse can recognise a retried insert
+// (insert_deduplication_token).
 func (c *hasher) Token() string {
 	return strconv.FormatUint(c.hash.Sum64(), 16)
 }

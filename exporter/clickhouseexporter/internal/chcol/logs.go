@@ -60,6 +60,7 @@ func (b *Logs) Fill(ld plog.Logs) {
 		res := rl.Resource()
 		service := b.intern(serviceName(res.Attributes()))
 		resSchema := b.intern(rl.SchemaUrl())
+		b.hstr(rl.SchemaUrl())
 		resAttrsAdded := false
 		sls := rl.ScopeLogs()
 		for j := range sls.Len() {
@@ -69,6 +70,8 @@ func (b *Logs) Fill(ld plog.Logs) {
 			scopeVersion := b.intern(scope.Version())
 			scopeAttrsAdded := false
 			b.hstr(scope.Name())
+			b.hstr(scope.Version())
+			b.hstr(sl.SchemaUrl())
 			lrs := sl.LogRecords()
 			for k := range lrs.Len() {
 				lr := lrs.At(k)
@@ -112,6 +115,9 @@ func (b *Logs) appendRecord(lr plog.LogRecord) {
 	b.LogAttrs.Append(lr.Attributes())
 	b.EventName = append(b.EventName, lr.EventName())
 	b.hu64(uint64(t))
+	// Not stored, but it tells a line logged twice with a coarse
+	// timestamp from a retry of the same batch (see Token).
+	b.hu64(uint64(lr.ObservedTimestamp()))
 	b.hstr(body)
 	b.hstr(lr.SeverityText())
 	b.hu64(uint64(lr.SeverityNumber())<<8 | uint64(lr.Flags()))

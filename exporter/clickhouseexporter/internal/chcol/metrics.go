@@ -85,6 +85,7 @@ func (p *pointCols) add(w *where, dp pointHead) {
 		p.ResourceAttrs.Repeat()
 	} else {
 		p.ResourceAttrs.Append(w.rm.Resource().Attributes())
+		p.h.hstr(w.rm.SchemaUrl())
 		p.lastRes, p.lastScope = w.resIdx, -1
 	}
 	scope := w.sm.Scope()
@@ -92,6 +93,9 @@ func (p *pointCols) add(w *where, dp pointHead) {
 		p.ScopeAttrs.Repeat()
 	} else {
 		p.ScopeAttrs.Append(scope.Attributes())
+		p.h.hstr(scope.Version())
+		p.h.hstr(w.sm.SchemaUrl())
+		p.h.hu64(uint64(scope.DroppedAttributesCount()))
 		p.lastScope = w.scopeIdx
 	}
 	p.ResourceSchema = append(p.ResourceSchema, w.rm.SchemaUrl())
@@ -108,6 +112,8 @@ func (p *pointCols) add(w *where, dp pointHead) {
 	p.Time = append(p.Time, timeOf(dp.time))
 	p.Flags = append(p.Flags, uint32(dp.flags))
 	p.h.hstr(w.m.Name())
+	p.h.hstr(w.m.Description())
+	p.h.hstr(w.m.Unit())
 	p.h.hstr(scope.Name())
 	p.h.hu64(uint64(dp.start))
 	p.h.hu64(uint64(dp.time))
@@ -137,6 +143,7 @@ func (p *pointCols) addExemplars(es pmetric.ExemplarSlice) {
 	p.ExValue.EndRow()
 	p.ExSpanID.EndRow()
 	p.ExTraceID.EndRow()
+	p.h.hu64(uint64(es.Len()))
 }
 
 func (p *pointCols) head() []any {
@@ -226,6 +233,8 @@ func (h *Histogram) add(w *where, dp pmetric.HistogramDataPoint, temp pmetric.Ag
 		h.Bounds.Add(b)
 		h.h.hf64(b)
 	}
+	// the lengths keep a count moved into the bounds apart
+	h.h.hu64(uint64(dp.BucketCounts().Len())<<32 | uint64(dp.ExplicitBounds().Len()))
 	h.Buckets.EndRow()
 	h.Bounds.EndRow()
 	h.Min = append(h.Min, dp.Min())
@@ -289,6 +298,7 @@ func (h *ExpHistogram) add(w *where, dp pmetric.ExponentialHistogramDataPoint, t
 		h.NegBuckets.Add(c)
 		h.h.hu64(c)
 	}
+	h.h.hu64(uint64(dp.Negative().BucketCounts().Len()))
 	h.PosBuckets.EndRow()
 	h.NegBuckets.EndRow()
 	h.Min = append(h.Min, dp.Min())
@@ -343,6 +353,7 @@ func (s *Summary) add(w *where, dp pmetric.SummaryDataPoint) {
 		s.h.hf64(q.Quantile())
 		s.h.hf64(q.Value())
 	}
+	s.h.hu64(uint64(qs.Len()))
 	s.Quantiles.EndRow()
 	s.Values.EndRow()
 	s.h.hu64(s.Count[len(s.Count)-1])

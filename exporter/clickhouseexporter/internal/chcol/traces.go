@@ -135,6 +135,7 @@ func (b *Traces) appendSpan(s ptrace.Span) {
 		b.hu64(uint64(e.Timestamp()))
 		b.hstr(e.Name())
 	}
+	b.hu64(uint64(events.Len()))
 	b.EventTimes.EndRow()
 	b.EventNames.EndRow()
 	b.EventAttrs.EndRow()
@@ -151,6 +152,7 @@ func (b *Traces) appendSpan(s ptrace.Span) {
 		_, _ = b.hash.Write(sid[:])
 		b.hstr(l.TraceState().AsRaw())
 	}
+	b.hu64(uint64(links.Len()))
 	b.LinkTraceIDs.EndRow()
 	b.LinkSpanIDs.EndRow()
 	b.LinkTraceStates.EndRow()

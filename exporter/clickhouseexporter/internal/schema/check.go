@@ -40,9 +40,12 @@ func Plan(table string, t Table, have []Existing) (add []Column, err error) {
 
 // SameType says whether a column of type have can take what the exporter
 // writes as want. LowCardinality is a storage choice, not a type change,
-// and Bool was spelled Boolean in older DDL.
+// and Bool was spelled Boolean in older DDL. A DateTime column takes the
+// exporter's DateTime64(9) values to the second: contrib's (and so
+// ClickStack's) metrics tables keep time that way.
 func SameType(have, want string) bool {
-	return normType(have) == normType(want)
+	h, w := normType(have), normType(want)
+	return h == w || h == strings.ReplaceAll(w, "DateTime64(9)", "DateTime")
 }
 
 func normType(s string) string {
