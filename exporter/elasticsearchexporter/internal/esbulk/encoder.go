@@ -77,12 +77,13 @@ func (b *Batch) Source(i int) []byte {
 
 // Drop reasons: items not written as documents.
 const (
-	DropNoValue = iota // a metric without a type or a histogram without buckets
+	DropNoValue   = iota // a metric without a type or a histogram without buckets
+	DropNameClash        // ecs, raw: a metric named like a field its document already has
 	numDrops
 )
 
 // DropReasonNames name the drop reasons in telemetry.
-var DropReasonNames = [numDrops]string{"no_value"}
+var DropReasonNames = [numDrops]string{"no_value", "name_clash"}
 
 // Drops counts items not written, by reason.
 type Drops [numDrops]int
@@ -136,7 +137,7 @@ func (s scopes) get(k string) (pcommon.Value, bool) {
 func (e *Encoder) begin(b *Batch, typ string, at pcommon.Timestamp, sc scopes, withID bool) {
 	d := Doc{Start: len(b.Buf), KeyLo: int32(len(b.Keys))}
 	w := &e.w
-	w.b, w.depth, w.comma = b.Buf, 0, 0
+	w.reset(b.Buf)
 	w.b = append(w.b, `{"create":{"_index":"`...)
 	w.b = e.appendIndex(w.b, typ, at, sc)
 	w.b = append(w.b, '"')

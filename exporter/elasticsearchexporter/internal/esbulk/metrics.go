@@ -81,8 +81,7 @@ func hasName(refs []pointRef, name string) bool {
 func (g *groups) hash(ts pcommon.Timestamp, attrs pcommon.Map) uint64 {
 	h := uint64(ts) * 0x9E3779B97F4A7C15
 	for k, v := range attrs.All() {
-		g.hw.b = appendString(g.hw.b[:0], k)
-		g.hw.depth, g.hw.comma = 0, 0
+		g.hw.reset(appendString(g.hw.b[:0], k))
 		g.hw.value(v)
 		h += xxhash.Sum64(g.hw.b)
 	}
@@ -183,15 +182,19 @@ func (e *Encoder) metricDoc(b *Batch, rm pmetric.ResourceMetrics, sm pmetric.Sco
 	switch e.opt.Mode {
 	case ModeECS, ModeRaw:
 		g.fixed = append(g.fixed[:0], "@timestamp", "data_stream")
+		if e.opt.Mode == ModeECS {
+			e.dataStream("metrics", sc) // before the metrics, so it wins a clash
+		}
 		for _, r := range gr.refs {
 			g.fixed = append(g.fixed, r.m.Name())
-			w.key(r.m.Name())
+			if !w.member(r.m.Name()) {
+				b.Drops[DropNameClash]++ // named @timestamp, say
+				continue
+			}
 			e.metricValue(r)
 		}
 		rename := ecsName
-		if e.opt.Mode == ModeECS {
-			e.dataStream("metrics", sc)
-		} else {
+		if e.opt.Mode != ModeECS {
 			rename = nil
 		}
 		e.flat(gr.attrs, rm.Resource().Attributes(), g.fixed, rename)
