@@ -32,6 +32,7 @@ func TestDefaultConfig(t *testing.T) {
 	assert.Equal(t, 5_000_000, cfg.Flush.Bytes)
 	assert.Equal(t, time.Second, cfg.Flush.Interval)
 	assert.Equal(t, 4, cfg.NumWorkers)
+	assert.Zero(t, cfg.RetryConfig.MaxElapsedTime, "a finite max_elapsed_time drops batches from the persistent queue during an outage")
 	assert.True(t, cfg.QueueConfig.HasValue())
 	assert.True(t, cfg.QueueConfig.Get().Batch.HasValue())
 }

@@ -31,10 +31,15 @@ func NewFactory() exporter.Factory {
 func createDefaultConfig() component.Config {
 	client := confighttp.NewDefaultClientConfig()
 	client.Timeout = 90 * time.Second
+	// exporterhelper drops a batch once max_elapsed_time has passed, even
+	// from a persistent queue; retry until Elasticsearch is back instead,
+	// so an outage loses nothing (contrib #45747).
+	retry := configretry.NewDefaultBackOffConfig()
+	retry.MaxElapsedTime = 0
 	return &Config{
 		ClientConfig: client,
 		QueueConfig:  metadata.NewDefaultSendingQueueConfig(),
-		RetryConfig:  configretry.NewDefaultBackOffConfig(),
+		RetryConfig:  retry,
 		Mapping:      MappingConfig{Mode: esbulk.ModeOTel},
 		Routing:      RoutingConfig{Mode: esbulk.RouteDataStream, Namespace: "default", DateFormat: "2006.01.02"},
 		Flush:        FlushConfig{Bytes: 5_000_000, Interval: time.Second},
