@@ -5,6 +5,7 @@
 package esbulk
 
 import (
+	"bytes"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -94,6 +95,9 @@ type Encoder struct {
 	opt    Options
 	w      jw
 	groups groups
+	// act is the metric group whose dynamic templates begin writes in
+	// the action line (otel mode), or nil.
+	act *group
 }
 
 // NewEncoder returns an encoder for opt.
@@ -152,6 +156,9 @@ func (e *Encoder) begin(b *Batch, typ string, at pcommon.Timestamp, sc scopes, w
 		w.b = append(w.b, `,"pipeline":`...)
 		w.b = appendString(w.b, e.opt.Pipeline)
 	}
+	if e.act != nil {
+		w.b = appendDynamicTemplates(w.b, e.act)
+	}
 	w.b = append(w.b, "}}\n"...)
 	d.Src = len(w.b)
 	b.Docs = append(b.Docs, d)
@@ -200,9 +207,21 @@ func (e *Encoder) appendIndex(b []byte, typ string, at pcommon.Timestamp, sc sco
 	}
 	b = append(b, typ...)
 	b = append(b, '-')
-	b = appendDSPart(b, attrOr(sc, "data_stream.dataset", e.opt.Dataset), 100)
+	b = e.appendDataset(b, sc)
 	b = append(b, '-')
 	return appendDSPart(b, attrOr(sc, "data_stream.namespace", e.opt.Namespace), 100)
+}
+
+// appendDataset writes the data stream dataset of a document. In otel
+// mode it ends with ".otel", since Elasticsearch's OTel templates match
+// only "logs-*.otel-*", "metrics-*.otel-*" and "traces-*.otel-*".
+func (e *Encoder) appendDataset(b []byte, sc scopes) []byte {
+	n := len(b)
+	b = appendDSPart(b, attrOr(sc, "data_stream.dataset", e.opt.Dataset), 100)
+	if e.opt.Mode == ModeOTel && !bytes.HasSuffix(b[n:], []byte(".otel")) {
+		b = append(b, ".otel"...)
+	}
+	return b
 }
 
 func attrOr(sc scopes, k, def string) string {

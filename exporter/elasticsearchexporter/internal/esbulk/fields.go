@@ -117,7 +117,7 @@ func (e *Encoder) dataStream(typ string, sc scopes) {
 	w.str("type", typ)
 	w.key("dataset")
 	w.b = append(w.b, '"')
-	w.b = appendDSPart(w.b, attrOr(sc, "data_stream.dataset", e.opt.Dataset), 100)
+	w.b = e.appendDataset(w.b, sc)
 	w.b = append(w.b, '"')
 	w.key("namespace")
 	w.b = append(w.b, '"')

@@ -2,6 +2,7 @@ package esbulk
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/cespare/xxhash/v2"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -171,7 +172,11 @@ func point(m pmetric.Metric, p int) (pcommon.Timestamp, pcommon.Map, bool) {
 
 func (e *Encoder) metricDoc(b *Batch, rm pmetric.ResourceMetrics, sm pmetric.ScopeMetrics, gr *group) {
 	sc := scopes{item: gr.attrs, scope: sm.Scope().Attributes(), resource: rm.Resource().Attributes()}
+	if e.opt.Mode == ModeOTel {
+		e.act = gr
+	}
 	e.begin(b, "metrics", gr.ts, sc, false)
+	e.act = nil
 	w := &e.w
 	w.time("@timestamp", gr.ts)
 	g := &e.groups
@@ -200,6 +205,8 @@ func (e *Encoder) metricDoc(b *Batch, rm pmetric.ResourceMetrics, sm pmetric.Sco
 		e.flat(gr.attrs, rm.Resource().Attributes(), g.fixed, rename)
 	default:
 		e.dataStream("metrics", sc)
+		w.key("_metric_names_hash")
+		w.b = appendNamesHash(w.b, gr.refs)
 		w.openObj("metrics")
 		for _, r := range gr.refs {
 			w.key(r.m.Name())
@@ -329,4 +336,62 @@ func (e *Encoder) expHistogram(dp pmetric.ExponentialHistogramDataPoint) {
 		w.close(']')
 	}
 	w.close('}')
+}
+
+// appendDynamicTemplates writes the dynamic_templates of an otel-mode
+// metrics document's action line: Elasticsearch's metrics-otel@mappings
+// types metrics.* fields only through them (a histogram is otherwise two
+// plain number arrays, a counter a plain long).
+func appendDynamicTemplates(b []byte, gr *group) []byte {
+	b = append(b, `,"dynamic_templates":{`...)
+	for i, r := range gr.refs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `"metrics.`...)
+		b = appendEscapedRaw(b, r.m.Name())
+		b = append(b, `":"`...)
+		b = append(b, dynamicTemplate(r)...)
+		b = append(b, '"')
+	}
+	return append(b, '}')
+}
+
+// dynamicTemplate names the metrics-otel@mappings template of a point:
+// monotonic sums are counters, other numbers gauges.
+func dynamicTemplate(r pointRef) string {
+	switch r.m.Type() {
+	case pmetric.MetricTypeGauge:
+		return numberTemplate("gauge", r.m.Gauge().DataPoints().At(r.i))
+	case pmetric.MetricTypeSum:
+		kind := "gauge"
+		if r.m.Sum().IsMonotonic() {
+			kind = "counter"
+		}
+		return numberTemplate(kind, r.m.Sum().DataPoints().At(r.i))
+	case pmetric.MetricTypeSummary:
+		return "summary"
+	}
+	return "histogram"
+}
+
+func numberTemplate(kind string, dp pmetric.NumberDataPoint) string {
+	if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
+		return kind + "_long"
+	}
+	return kind + "_double"
+}
+
+// appendNamesHash writes the _metric_names_hash dimension of an otel-mode
+// document: documents with the same time and dimensions but other metrics
+// would otherwise share a TSDB _id, and the second would be refused with
+// 409 (elasticsearch#99123). It depends on the set of names only.
+func appendNamesHash(b []byte, refs []pointRef) []byte {
+	var h uint64
+	for _, r := range refs {
+		h += xxhash.Sum64String(r.m.Name())
+	}
+	b = append(b, '"')
+	b = strconv.AppendUint(b, h, 16)
+	return append(b, '"')
 }
