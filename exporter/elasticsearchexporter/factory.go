@@ -66,8 +66,11 @@ func helperOptions(cfg *Config, e *esExporter) []exporterhelper.Option {
 	}
 }
 
-func newExporterFor(set exporter.Settings, cfg component.Config) (*esExporter, *Config, error) {
+func newExporterFor(set exporter.Settings, cfg component.Config, signal string) (*esExporter, *Config, error) {
 	c := cfg.(*Config)
+	if err := c.checkSignalIndex(signal); err != nil {
+		return nil, nil, err
+	}
 	tel, err := newTelemetry(set)
 	if err != nil {
 		return nil, nil, err
@@ -76,7 +79,7 @@ func newExporterFor(set exporter.Settings, cfg component.Config) (*esExporter, *
 }
 
 func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Logs, error) {
-	e, c, err := newExporterFor(set, cfg)
+	e, c, err := newExporterFor(set, cfg, "logs")
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +87,7 @@ func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config
 }
 
 func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
-	e, c, err := newExporterFor(set, cfg)
+	e, c, err := newExporterFor(set, cfg, "traces")
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +95,7 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 }
 
 func createMetrics(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Metrics, error) {
-	e, c, err := newExporterFor(set, cfg)
+	e, c, err := newExporterFor(set, cfg, "metrics")
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ import (
 // the error and the subset a push returns.
 func direct(t *testing.T, cfg *Config) *esExporter {
 	t.Helper()
-	e, _, err := newExporterFor(exportertest.NewNopSettings(metadata.Type), cfg)
+	e, _, err := newExporterFor(exportertest.NewNopSettings(metadata.Type), cfg, "logs")
 	require.NoError(t, err)
 	require.NoError(t, e.start(context.Background(), componenttest.NewNopHost()))
 	t.Cleanup(func() { _ = e.shutdown(context.Background()) })
