@@ -80,11 +80,12 @@ func (b *Batch) Source(i int) []byte {
 const (
 	DropNoValue   = iota // a metric without a type or a histogram without buckets
 	DropNameClash        // ecs, raw: a metric named like a field its document already has
+	DropBadKey           // a key Elasticsearch refuses as a field name: the field is left out
 	numDrops
 )
 
 // DropReasonNames name the drop reasons in telemetry.
-var DropReasonNames = [numDrops]string{"no_value", "name_clash"}
+var DropReasonNames = [numDrops]string{"no_value", "name_clash", "bad_field_name"}
 
 // Drops counts items not written, by reason.
 type Drops [numDrops]int
@@ -171,6 +172,7 @@ func (e *Encoder) end(b *Batch, keys ...int32) {
 	e.w.close('}')
 	e.w.b = append(e.w.b, '\n')
 	b.Buf = e.w.b
+	b.Drops[DropBadKey] += e.w.badKeys
 	b.Keys = append(b.Keys, keys...)
 	d := &b.Docs[len(b.Docs)-1]
 	d.End = len(b.Buf)

@@ -30,11 +30,14 @@ type jw struct {
 	// escaped form) could otherwise produce.
 	keys  []int32
 	marks [64]int32
+	// badKeys counts the keys member left out as field names
+	// Elasticsearch refuses.
+	badKeys int
 }
 
 // reset starts a new document at the end of b.
 func (w *jw) reset(b []byte) {
-	w.b, w.depth, w.comma, w.keys = b, 0, 0, w.keys[:0]
+	w.b, w.depth, w.comma, w.keys, w.badKeys = b, 0, 0, w.keys[:0], 0
 }
 
 func (w *jw) sep() {
@@ -66,9 +69,14 @@ func (w *jw) key(k string) {
 }
 
 // member writes the key k like key, unless the open object already has a
-// key of the same escaped form: then it writes nothing and returns false,
-// and the caller skips the value (the first one wins).
+// key of the same escaped form, or k is no field name for Elasticsearch:
+// then it writes nothing and returns false, and the caller skips the
+// value (the first one wins).
 func (w *jw) member(k string) bool {
+	if !fieldName(k) {
+		w.badKeys++
+		return false
+	}
 	mark, had := len(w.b), w.comma&(1<<w.depth) != 0
 	w.key(k)
 	n := len(w.keys) - 1
@@ -270,3 +278,27 @@ func (w *jw) hexID(k string, id []byte) {
 
 func appendInt(b []byte, v int64) []byte   { return strconv.AppendInt(b, v, 10) }
 func appendUint(b []byte, v uint64) []byte { return strconv.AppendUint(b, v, 10) }
+
+// fieldName reports whether Elasticsearch takes k as a field name: every
+// part between dots has a character other than white space. It refuses
+// the whole document otherwise ("field name cannot be an empty string",
+// "field name starting or ending with a [.] makes object resolution
+// ambiguous").
+func fieldName(k string) bool {
+	blank := true
+	for i := 0; i < len(k); i++ {
+		switch k[i] {
+		case '.':
+			if blank {
+				return false
+			}
+		case ' ', '\t', '\n', '\r', '\v', '\f':
+			continue
+		default:
+			blank = false
+			continue
+		}
+		blank = true // a new part starts after the dot
+	}
+	return !blank
+}

@@ -209,8 +209,9 @@ func (e *Encoder) metricDoc(b *Batch, rm pmetric.ResourceMetrics, sm pmetric.Sco
 		w.b = appendNamesHash(w.b, gr.refs)
 		w.openObj("metrics")
 		for _, r := range gr.refs {
-			w.key(r.m.Name())
-			e.metricValue(r)
+			if w.member(r.m.Name()) { // names are unique; member leaves out bad ones
+				e.metricValue(r)
+			}
 		}
 		w.close('}')
 		e.otelAttrs("attributes", gr.attrs)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -181,5 +182,60 @@ func TestReviewHostileValues(t *testing.T) {
 		}
 		lr.Body().SetEmptyMap().PutEmptySlice("x").AppendEmpty().SetDouble(math.NaN())
 		e.EncodeLogs(b, ld, 1)
+	})
+}
+
+// Elasticsearch refuses a whole document for one field name that is
+// empty, blank, or has an empty part between dots ("field name cannot be
+// an empty string", "... starting or ending with a [.] makes object
+// resolution ambiguous"). Such keys are left out and counted, the rest of
+// the document is kept.
+func TestReviewFieldNamesElasticsearchRefuses(t *testing.T) {
+	bad := []string{"", " ", ".", "a.", ".a", "a..b", "a. .b"}
+	good := []string{"a", "a.b", "a b", "é"}
+	for _, mode := range []string{ModeOTel, ModeECS, ModeRaw} {
+		t.Run(mode, func(t *testing.T) {
+			ld := plog.NewLogs()
+			lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+			for _, k := range append(bad, good...) {
+				lr.Attributes().PutStr(k, "v")
+			}
+			lr.Body().SetEmptyMap().PutStr("", "nested")
+			var b Batch
+			NewEncoder(Options{Mode: mode}).EncodeLogs(&b, ld, 1)
+			requireStrict(t, &b)
+			_, docs := lines(t, &b)
+			attrs := docs[0]
+			if mode == ModeOTel {
+				attrs = docs[0]["attributes"].(map[string]any)
+			}
+			for _, k := range bad {
+				assert.NotContains(t, attrs, k)
+			}
+			for _, k := range good {
+				assert.Contains(t, attrs, k)
+			}
+			want := len(bad)
+			if mode != ModeECS { // ecs writes a map body as message text
+				want++
+			}
+			assert.Equal(t, want, b.Drops[DropBadKey])
+		})
+	}
+}
+
+func TestReviewMetricNamesElasticsearchRefuses(t *testing.T) {
+	allModes(t, func(t *testing.T, e *Encoder, b *Batch) {
+		md := pmetric.NewMetrics()
+		ms := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics()
+		for _, n := range []string{"ok", "", "bad.", ".bad"} {
+			m := ms.AppendEmpty()
+			m.SetName(n)
+			m.SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(1)
+		}
+		e.EncodeMetrics(b, md)
+		_, docs := lines(t, b)
+		require.Len(t, docs, 1)
+		assert.Equal(t, 3, b.Drops[DropBadKey])
 	})
 }
