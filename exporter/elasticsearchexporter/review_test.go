@@ -197,3 +197,13 @@ func TestReviewMetricSubsetAfterDrops(t *testing.T) {
 	}
 	assert.Equal(t, []string{"g0=1", "g1=11", "g2=21"}, got)
 }
+
+// A TSDB data stream derives a metric document's _id from its time and
+// dimensions, so a resent document (its first answer lost) is answered
+// 409 although no _id was sent: it is already written, not refused.
+func TestReviewTSDBConflictIsWritten(t *testing.T) {
+	es := esfake.Start(t, esfake.ShapeOTel)
+	es.ItemFault = func(int, map[string]any) int { return 409 }
+	e := direct(t, testConfig(es.URL))
+	require.NoError(t, e.pushMetrics(context.Background(), gauges(3, 2)))
+}
