@@ -207,3 +207,66 @@ func TestReviewTSDBConflictIsWritten(t *testing.T) {
 	e := direct(t, testConfig(es.URL))
 	require.NoError(t, e.pushMetrics(context.Background(), gauges(3, 2)))
 }
+
+// Mixed answers across resources through exporterhelper, with a
+// dead-letter index that refuses everything: the 429/503 records arrive
+// once after their retry, the 400 records are counted and their
+// dead-letter failure too, nothing is retried in a loop.
+func TestReviewMixedAnswersWithFailingDeadLetters(t *testing.T) {
+	es := esfake.Start(t, nil)
+	var mu sync.Mutex
+	tried := map[string]bool{}
+	es.ItemFault = func(_ int, doc map[string]any) int {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, dead := doc["original_index"]; dead {
+			return 400
+		}
+		a, _ := doc["attributes"].(map[string]any)
+		id, _ := a["log.id"].(string)
+		var n int64
+		_, _ = fmt.Sscan(fmt.Sprint(a["n"]), &n)
+		c := mixed(n)
+		if c == 429 || c == 503 {
+			if tried[id] {
+				return 0
+			}
+			tried[id] = true
+		}
+		if c == 409 {
+			return 0 // stored with its id; 409s come from resends
+		}
+		return c
+	}
+	tel := newTel(t)
+	cfg := testConfig(es.URL)
+	cfg.DocumentIDAttribute = "log.id"
+	cfg.DeadLetterIndex = "dead"
+	cfg.Flush.Bytes = 2000
+	exp := startLogs(t, cfg, tel)
+	ld := plog.NewLogs()
+	n := 0
+	for r := range 4 {
+		rl := ld.ResourceLogs().AppendEmpty()
+		rl.Resource().Attributes().PutInt("res", int64(r))
+		lrs := rl.ScopeLogs().AppendEmpty().LogRecords()
+		for range 10 {
+			lr := lrs.AppendEmpty()
+			lr.SetTimestamp(1)
+			lr.Attributes().PutInt("n", int64(n))
+			lr.Attributes().PutStr("log.id", fmt.Sprint("id", n))
+			n++
+		}
+	}
+	require.NoError(t, exp.ConsumeLogs(context.Background(), ld))
+	stored := es.Docs("logs-")
+	want := 0
+	for i := range n {
+		if mixed(int64(i)) != 400 {
+			want++
+		}
+	}
+	assert.Len(t, stored, want, "every record but the 400s, once by id")
+	assert.Equal(t, int64(n-want), sumMetric(t, tel, "otelcol_exporter_elasticsearch_dead_letter_documents", "outcome", "failed"))
+	assert.Empty(t, es.Docs("dead"))
+}
