@@ -363,24 +363,27 @@ func appendDynamicTemplates(b []byte, gr *group) []byte {
 func dynamicTemplate(r pointRef) string {
 	switch r.m.Type() {
 	case pmetric.MetricTypeGauge:
-		return numberTemplate("gauge", r.m.Gauge().DataPoints().At(r.i))
+		return numberTemplate(false, r.m.Gauge().DataPoints().At(r.i))
 	case pmetric.MetricTypeSum:
-		kind := "gauge"
-		if r.m.Sum().IsMonotonic() {
-			kind = "counter"
-		}
-		return numberTemplate(kind, r.m.Sum().DataPoints().At(r.i))
+		return numberTemplate(r.m.Sum().IsMonotonic(), r.m.Sum().DataPoints().At(r.i))
 	case pmetric.MetricTypeSummary:
 		return "summary"
 	}
 	return "histogram"
 }
 
-func numberTemplate(kind string, dp pmetric.NumberDataPoint) string {
-	if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
-		return kind + "_long"
+// numberTemplates are the number templates by [counter][double].
+var numberTemplates = [2][2]string{{"gauge_long", "gauge_double"}, {"counter_long", "counter_double"}}
+
+func numberTemplate(counter bool, dp pmetric.NumberDataPoint) string {
+	c, d := 0, 0
+	if counter {
+		c = 1
 	}
-	return kind + "_double"
+	if dp.ValueType() != pmetric.NumberDataPointValueTypeInt {
+		d = 1
+	}
+	return numberTemplates[c][d]
 }
 
 // appendNamesHash writes the _metric_names_hash dimension of an otel-mode

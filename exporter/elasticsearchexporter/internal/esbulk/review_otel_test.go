@@ -101,3 +101,24 @@ func TestReviewOTelMetricsDynamicTemplatesAndNamesHash(t *testing.T) {
 	NewEncoder(Options{Mode: ModeECS}).EncodeMetrics(&b, md)
 	assert.Nil(t, actionOf(t, &b, 0)["dynamic_templates"], "only otel mode targets the otel templates")
 }
+
+// Encoding metrics into a warm batch allocates nothing (the dynamic
+// templates and names hash included).
+func TestReviewEncodeMetricsAllocatesNothing(t *testing.T) {
+	md := pmetric.NewMetrics()
+	ms := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics()
+	for _, n := range []string{"a", "b", "c"} {
+		m := ms.AppendEmpty()
+		m.SetName(n)
+		s := m.SetEmptySum()
+		s.SetIsMonotonic(n == "b")
+		s.DataPoints().AppendEmpty().SetDoubleValue(1)
+	}
+	e := NewEncoder(Options{})
+	var b Batch
+	e.EncodeMetrics(&b, md)
+	assert.Zero(t, testing.AllocsPerRun(20, func() {
+		b.Reset()
+		e.EncodeMetrics(&b, md)
+	}))
+}
