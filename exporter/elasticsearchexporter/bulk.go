@@ -134,8 +134,11 @@ func (e *esExporter) item(ctx context.Context, w *work, i int, it *types.Respons
 	case code >= 200 && code < 300:
 		w.state[i] = stSent
 		t.out.Sent++
-	case code == http.StatusConflict && w.batch.Docs[i].HasID:
-		// create with an id that exists: an earlier attempt wrote it.
+	case code == http.StatusConflict:
+		// create of an _id that exists: an earlier attempt wrote it. The
+		// _id is ours (document_id_attribute) or, without one, a TSDB
+		// data stream's, derived from time and dimensions: automatic ids
+		// do not clash otherwise.
 		w.state[i] = stSent
 		t.out.Sent++
 		e.tel.conflicts.Add(ctx, 1, e.tel.idOpt)

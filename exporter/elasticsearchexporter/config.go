@@ -1,6 +1,7 @@
 package elasticsearchexporter
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -118,8 +119,14 @@ func (c *Config) Validate() error {
 		if c.Routing.LogsIndex == "" && c.Routing.TracesIndex == "" && c.Routing.MetricsIndex == "" {
 			errs = append(errs, fmt.Errorf("routing::logs_index, traces_index or metrics_index: one must be set for routing::mode %s", c.Routing.Mode))
 		}
-		if c.Routing.Mode == esbulk.RouteDateIndex && c.Routing.DateFormat == "" {
-			errs = append(errs, errors.New("routing::date_format: must be set for routing::mode date_index"))
+		for _, ix := range [][2]string{{"logs_index", c.Routing.LogsIndex},
+			{"traces_index", c.Routing.TracesIndex}, {"metrics_index", c.Routing.MetricsIndex}} {
+			if ix[1] != "" {
+				errs = append(errs, checkIndexName("routing::"+ix[0], ix[1]))
+			}
+		}
+		if c.Routing.Mode == esbulk.RouteDateIndex {
+			errs = append(errs, c.checkDateFormat())
 		}
 	default:
 		errs = append(errs, fmt.Errorf("routing::mode: %q is not data_stream, index or date_index", c.Routing.Mode))
@@ -137,6 +144,9 @@ func (c *Config) Validate() error {
 	case "", "none", "gzip":
 	default:
 		errs = append(errs, fmt.Errorf("compression: %q is not gzip or none", c.Compression))
+	}
+	if c.DeadLetterIndex != "" {
+		errs = append(errs, checkIndexName("dead_letter_index", c.DeadLetterIndex))
 	}
 	if c.APIKey != "" && (c.User != "" || c.Password != "") {
 		errs = append(errs, errors.New("api_key: cannot be combined with user and password"))
@@ -182,4 +192,40 @@ func (c *Config) bulkOptions() esbulk.Options {
 		LogsIndex: c.Routing.LogsIndex, TracesIndex: c.Routing.TracesIndex, MetricsIndex: c.Routing.MetricsIndex,
 		DateFormat: c.Routing.DateFormat, Pipeline: c.Pipeline, IDAttribute: c.DocumentIDAttribute,
 	}
+}
+
+// checkIndexName refuses what Elasticsearch refuses in an index name
+// (invalid_index_name_exception): upper case, \ / * ? " < > | space , #,
+// a leading - _ +, more than 255 bytes.
+func checkIndexName(field, name string) error {
+	if name != strings.ToLower(name) || strings.ContainsAny(name, `\/*?"<>| ,#:`) ||
+		strings.IndexAny(name[:1], "-_+") == 0 || len(name) > 255 || name == "." || name == ".." {
+		return fmt.Errorf("%s: %q is not a valid index name (lower case, none of \\ / * ? \" < > | space , # :, not starting with - _ +)", field, name)
+	}
+	return nil
+}
+
+// checkDateFormat checks that date_format gives valid index names.
+func (c *Config) checkDateFormat() error {
+	if c.Routing.DateFormat == "" {
+		return errors.New("routing::date_format: must be set for routing::mode date_index")
+	}
+	base := cmp.Or(c.Routing.LogsIndex, c.Routing.TracesIndex, c.Routing.MetricsIndex)
+	sample := base + "-" + time.Date(2026, 11, 27, 13, 4, 5, 0, time.UTC).Format(c.Routing.DateFormat)
+	if checkIndexName("", sample) != nil {
+		return fmt.Errorf("routing::date_format: %q gives index names like %q, which Elasticsearch refuses", c.Routing.DateFormat, sample)
+	}
+	return nil
+}
+
+// checkSignalIndex refuses to route a signal to an empty index name.
+func (c *Config) checkSignalIndex(signal string) error {
+	if c.Routing.Mode != esbulk.RouteIndex && c.Routing.Mode != esbulk.RouteDateIndex {
+		return nil
+	}
+	idx := map[string]string{"logs": c.Routing.LogsIndex, "traces": c.Routing.TracesIndex, "metrics": c.Routing.MetricsIndex}[signal]
+	if idx == "" {
+		return fmt.Errorf("routing::%s_index: must be set to export %s with routing::mode %s", signal, signal, c.Routing.Mode)
+	}
+	return nil
 }

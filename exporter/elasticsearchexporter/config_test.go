@@ -1,6 +1,7 @@
 package elasticsearchexporter
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/exporter/exportertest"
 
 	"github.com/otelhub/otelhub/exporter/elasticsearchexporter/internal/metadata"
 )
@@ -32,6 +34,7 @@ func TestDefaultConfig(t *testing.T) {
 	assert.Equal(t, 5_000_000, cfg.Flush.Bytes)
 	assert.Equal(t, time.Second, cfg.Flush.Interval)
 	assert.Equal(t, 4, cfg.NumWorkers)
+	assert.Zero(t, cfg.RetryConfig.MaxElapsedTime, "a finite max_elapsed_time drops batches from the persistent queue during an outage")
 	assert.True(t, cfg.QueueConfig.HasValue())
 	assert.True(t, cfg.QueueConfig.Get().Batch.HasValue())
 }
@@ -64,6 +67,11 @@ func TestBadConfigs(t *testing.T) {
 		"bad_url":     "is not an http(s) URL",
 		"bad_auth":    "api_key: cannot be combined with user and password",
 		"bad_flush":   "flush::bytes: must be at least 1024",
+		// Elasticsearch refuses such names (invalid_index_name_exception):
+		// every document would be rejected.
+		"bad_index":       `routing::logs_index: "App-Logs" is not a valid index name`,
+		"bad_date_format": `routing::date_format: "2006-Jan-02" gives index names like "app-2026-Nov-27"`,
+		"bad_dead_letter": `dead_letter_index: "dead letters" is not a valid index name`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := loadConfig(t, name).Validate()
@@ -86,4 +94,21 @@ func TestOlderThan(t *testing.T) {
 	assert.False(t, olderThan("9.0.0", 8, 12))
 	assert.False(t, olderThan("8.19.0-SNAPSHOT", 8, 12))
 	assert.False(t, olderThan("x", 8, 12))
+}
+
+// A signal routed to an index needs its own index: an empty _index makes
+// Elasticsearch refuse every document.
+func TestSignalWithoutItsIndex(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Endpoint = "http://127.0.0.1:1"
+	cfg.Routing.Mode = "index"
+	cfg.Routing.LogsIndex = "app-logs"
+	f := NewFactory()
+	set := exportertest.NewNopSettings(metadata.Type)
+	_, err := f.CreateLogs(context.Background(), set, cfg)
+	require.NoError(t, err)
+	_, err = f.CreateTraces(context.Background(), set, cfg)
+	require.ErrorContains(t, err, "routing::traces_index: must be set")
+	_, err = f.CreateMetrics(context.Background(), set, cfg)
+	require.ErrorContains(t, err, "routing::metrics_index: must be set")
 }

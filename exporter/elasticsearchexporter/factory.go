@@ -31,10 +31,15 @@ func NewFactory() exporter.Factory {
 func createDefaultConfig() component.Config {
 	client := confighttp.NewDefaultClientConfig()
 	client.Timeout = 90 * time.Second
+	// exporterhelper drops a batch once max_elapsed_time has passed, even
+	// from a persistent queue; retry until Elasticsearch is back instead,
+	// so an outage loses nothing (contrib #45747).
+	retry := configretry.NewDefaultBackOffConfig()
+	retry.MaxElapsedTime = 0
 	return &Config{
 		ClientConfig: client,
 		QueueConfig:  metadata.NewDefaultSendingQueueConfig(),
-		RetryConfig:  configretry.NewDefaultBackOffConfig(),
+		RetryConfig:  retry,
 		Mapping:      MappingConfig{Mode: esbulk.ModeOTel},
 		Routing:      RoutingConfig{Mode: esbulk.RouteDataStream, Namespace: "default", DateFormat: "2006.01.02"},
 		Flush:        FlushConfig{Bytes: 5_000_000, Interval: time.Second},
@@ -61,8 +66,11 @@ func helperOptions(cfg *Config, e *esExporter) []exporterhelper.Option {
 	}
 }
 
-func newExporterFor(set exporter.Settings, cfg component.Config) (*esExporter, *Config, error) {
+func newExporterFor(set exporter.Settings, cfg component.Config, signal string) (*esExporter, *Config, error) {
 	c := cfg.(*Config)
+	if err := c.checkSignalIndex(signal); err != nil {
+		return nil, nil, err
+	}
 	tel, err := newTelemetry(set)
 	if err != nil {
 		return nil, nil, err
@@ -71,7 +79,7 @@ func newExporterFor(set exporter.Settings, cfg component.Config) (*esExporter, *
 }
 
 func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Logs, error) {
-	e, c, err := newExporterFor(set, cfg)
+	e, c, err := newExporterFor(set, cfg, "logs")
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +87,7 @@ func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config
 }
 
 func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
-	e, c, err := newExporterFor(set, cfg)
+	e, c, err := newExporterFor(set, cfg, "traces")
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +95,7 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 }
 
 func createMetrics(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Metrics, error) {
-	e, c, err := newExporterFor(set, cfg)
+	e, c, err := newExporterFor(set, cfg, "metrics")
 	if err != nil {
 		return nil, err
 	}

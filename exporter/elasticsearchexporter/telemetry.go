@@ -41,7 +41,7 @@ func newTelemetry(set exporter.Settings) (*telemetry, error) {
 		return c
 	}
 	t.sent = counter("sent_documents", "Documents Elasticsearch accepted.", "{document}")
-	t.conflicts = counter("conflict_documents", "Documents answered 409 on create with an id: already written, counted as sent.", "{document}")
+	t.conflicts = counter("conflict_documents", "Documents answered 409 on create: already written, counted as sent.", "{document}")
 	t.retried = counter("retried_documents", "Documents answered 429 or 5xx (or whose request failed), sent again, by status code.", "{document}")
 	t.rejected = counter("rejected_documents", "Documents refused for good, by reason (the error type, or http_<code> for a whole request).", "{document}")
 	t.deadLetter = counter("dead_letter_documents", "Rejected documents sent to the dead-letter index, by outcome (ok, failed).", "{document}")

@@ -240,7 +240,15 @@ type action struct {
 	Index    string `json:"_index"`
 	ID       string `json:"_id"`
 	Pipeline string `json:"pipeline"`
+	// DynamicTemplates maps fields to the dynamic templates of the
+	// index's mapping (metrics-otel@mappings' names, for this fake).
+	DynamicTemplates map[string]string `json:"dynamic_templates"`
 }
+
+// otelTemplates are the dynamic templates of Elasticsearch's
+// metrics-otel@mappings.
+var otelTemplates = set("histogram", "counter_long", "gauge_long", "counter_double", "gauge_double",
+	"summary", "summary_minmax")
 
 // apply runs one bulk body. A malformed action line fails the whole
 // request with 400, as Elasticsearch does.
@@ -295,6 +303,11 @@ func parseAction(line []byte) (operationtype.OperationType, action, error) {
 		}
 		if a.Index == "" {
 			return operationtype.OperationType{}, action{}, fmt.Errorf("no _index")
+		}
+		for f, tmpl := range a.DynamicTemplates {
+			if !otelTemplates[tmpl] {
+				return operationtype.OperationType{}, action{}, fmt.Errorf("field %q: no dynamic template %q", f, tmpl)
+			}
 		}
 		return operationtype.OperationType{Name: k}, a, nil
 	}

@@ -19,7 +19,7 @@ var (
 // otelTop are the top-level fields an otel-mode document may have.
 var otelTop = set("@timestamp", "observed_timestamp", "data_stream", "severity_text", "severity_number",
 	"trace_id", "span_id", "parent_span_id", "trace_state", "event_name", "body", "attributes",
-	"dropped_attributes_count", "resource", "scope", "name", "kind", "duration", "status", "links", "metrics")
+	"dropped_attributes_count", "resource", "scope", "name", "kind", "duration", "status", "links", "metrics", "_metric_names_hash")
 
 func set(names ...string) map[string]bool {
 	m := map[string]bool{}

@@ -104,6 +104,45 @@ func BenchmarkLogs(b *testing.B) {
 	})
 }
 
+// bulkindexer_shared is the baseline at its best: one long-lived indexer
+// (as an exporter would keep it), closed once at the end, so no indexer
+// is built per batch (each NewBulkIndexer allocates NumWorkers buffers of
+// FlushBytes).
+func BenchmarkLogsSharedIndexer(b *testing.B) {
+	ld := benchdata.Logs()
+	n := ld.LogRecordCount()
+	url, docs := sink(b)
+	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{url}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{Client: client, NumWorkers: 4, FlushBytes: 5_000_000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, rl := range ld.ResourceLogs().All() {
+			for _, sl := range rl.ScopeLogs().All() {
+				for _, lr := range sl.LogRecords().All() {
+					body, err := json.Marshal(logDoc(rl, sl, lr))
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := bi.Add(ctx, esutil.BulkIndexerItem{Action: "create", Index: "logs-generic.otel-default", Body: bytes.NewReader(body)}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+	if err := bi.Close(ctx); err != nil {
+		b.Fatal(err)
+	}
+	report(b, n, docs)
+}
+
 func report(b *testing.B, perOp int, docs *atomic.Int64) {
 	if got := docs.Load(); got < int64(b.N*perOp) {
 		b.Fatalf("sink got %d documents, want %d", got, b.N*perOp)

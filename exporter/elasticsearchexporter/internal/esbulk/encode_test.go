@@ -75,12 +75,12 @@ func TestLogsOTelMode(t *testing.T) {
 	NewEncoder(Options{IDAttribute: "doc.id", Pipeline: "p1"}).EncodeLogs(&b, sampleLogs(), 0)
 	actions, docs := lines(t, &b)
 	assert.Equal(t, []map[string]any{
-		{"create": map[string]any{"_index": "logs-shop_web-default", "_id": "id-1", "pipeline": "p1"}},
+		{"create": map[string]any{"_index": "logs-shop_web.otel-default", "_id": "id-1", "pipeline": "p1"}},
 		{"create": map[string]any{"_index": "logs-generic.otel-default", "pipeline": "p1"}},
 	}, actions)
 	assert.Equal(t, map[string]any{
 		"@timestamp":      "2026-03-04T05:06:07.123456789Z",
-		"data_stream":     map[string]any{"type": "logs", "dataset": "shop_web", "namespace": "default"},
+		"data_stream":     map[string]any{"type": "logs", "dataset": "shop_web.otel", "namespace": "default"},
 		"severity_text":   "WARN",
 		"severity_number": num("13"),
 		"trace_id":        "0102030405060708090a0b0c0d0e0f10",

@@ -5,6 +5,7 @@
 package esbulk
 
 import (
+	"bytes"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -77,12 +78,14 @@ func (b *Batch) Source(i int) []byte {
 
 // Drop reasons: items not written as documents.
 const (
-	DropNoValue = iota // a metric without a type or a histogram without buckets
+	DropNoValue   = iota // a metric without a type or a histogram without buckets
+	DropNameClash        // ecs, raw: a metric named like a field its document already has
+	DropBadKey           // a key Elasticsearch refuses as a field name: the field is left out
 	numDrops
 )
 
 // DropReasonNames name the drop reasons in telemetry.
-var DropReasonNames = [numDrops]string{"no_value"}
+var DropReasonNames = [numDrops]string{"no_value", "name_clash", "bad_field_name"}
 
 // Drops counts items not written, by reason.
 type Drops [numDrops]int
@@ -93,6 +96,9 @@ type Encoder struct {
 	opt    Options
 	w      jw
 	groups groups
+	// act is the metric group whose dynamic templates begin writes in
+	// the action line (otel mode), or nil.
+	act *group
 }
 
 // NewEncoder returns an encoder for opt.
@@ -136,7 +142,7 @@ func (s scopes) get(k string) (pcommon.Value, bool) {
 func (e *Encoder) begin(b *Batch, typ string, at pcommon.Timestamp, sc scopes, withID bool) {
 	d := Doc{Start: len(b.Buf), KeyLo: int32(len(b.Keys))}
 	w := &e.w
-	w.b, w.depth, w.comma = b.Buf, 0, 0
+	w.reset(b.Buf)
 	w.b = append(w.b, `{"create":{"_index":"`...)
 	w.b = e.appendIndex(w.b, typ, at, sc)
 	w.b = append(w.b, '"')
@@ -151,6 +157,9 @@ func (e *Encoder) begin(b *Batch, typ string, at pcommon.Timestamp, sc scopes, w
 		w.b = append(w.b, `,"pipeline":`...)
 		w.b = appendString(w.b, e.opt.Pipeline)
 	}
+	if e.act != nil {
+		w.b = appendDynamicTemplates(w.b, e.act)
+	}
 	w.b = append(w.b, "}}\n"...)
 	d.Src = len(w.b)
 	b.Docs = append(b.Docs, d)
@@ -163,6 +172,7 @@ func (e *Encoder) end(b *Batch, keys ...int32) {
 	e.w.close('}')
 	e.w.b = append(e.w.b, '\n')
 	b.Buf = e.w.b
+	b.Drops[DropBadKey] += e.w.badKeys
 	b.Keys = append(b.Keys, keys...)
 	d := &b.Docs[len(b.Docs)-1]
 	d.End = len(b.Buf)
@@ -199,9 +209,21 @@ func (e *Encoder) appendIndex(b []byte, typ string, at pcommon.Timestamp, sc sco
 	}
 	b = append(b, typ...)
 	b = append(b, '-')
-	b = appendDSPart(b, attrOr(sc, "data_stream.dataset", e.opt.Dataset), 100)
+	b = e.appendDataset(b, sc)
 	b = append(b, '-')
 	return appendDSPart(b, attrOr(sc, "data_stream.namespace", e.opt.Namespace), 100)
+}
+
+// appendDataset writes the data stream dataset of a document. In otel
+// mode it ends with ".otel", since Elasticsearch's OTel templates match
+// only "logs-*.otel-*", "metrics-*.otel-*" and "traces-*.otel-*".
+func (e *Encoder) appendDataset(b []byte, sc scopes) []byte {
+	n := len(b)
+	b = appendDSPart(b, attrOr(sc, "data_stream.dataset", e.opt.Dataset), 100)
+	if e.opt.Mode == ModeOTel && !bytes.HasSuffix(b[n:], []byte(".otel")) {
+		b = append(b, ".otel"...)
+	}
+	return b
 }
 
 func attrOr(sc scopes, k, def string) string {

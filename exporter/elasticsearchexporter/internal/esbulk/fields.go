@@ -60,30 +60,15 @@ func (e *Encoder) flat(item, resource pcommon.Map, fixed []string, rename func(s
 		return false
 	}
 	w := &e.w
-	for k, v := range item.All() {
-		if n := name(k); !isFixed(n) {
-			w.key(n)
-			w.value(v)
+	// Item attributes come first, so member keeps them over resource
+	// attributes of the same (renamed) name.
+	for _, m := range [2]pcommon.Map{item, resource} {
+		for k, v := range m.All() {
+			if n := name(k); !isFixed(n) && w.member(n) {
+				w.value(v)
+			}
 		}
 	}
-	for k, v := range resource.All() {
-		n := name(k)
-		if isFixed(n) || inMap(item, n, name) {
-			continue
-		}
-		w.key(n)
-		w.value(v)
-	}
-}
-
-// inMap reports whether some key of m is named n.
-func inMap(m pcommon.Map, n string, name func(string) string) bool {
-	for k := range m.All() {
-		if name(k) == n {
-			return true
-		}
-	}
-	return false
 }
 
 // otelAttrs writes an otel-mode attributes object, without the
@@ -132,7 +117,7 @@ func (e *Encoder) dataStream(typ string, sc scopes) {
 	w.str("type", typ)
 	w.key("dataset")
 	w.b = append(w.b, '"')
-	w.b = appendDSPart(w.b, attrOr(sc, "data_stream.dataset", e.opt.Dataset), 100)
+	w.b = e.appendDataset(w.b, sc)
 	w.b = append(w.b, '"')
 	w.key("namespace")
 	w.b = append(w.b, '"')

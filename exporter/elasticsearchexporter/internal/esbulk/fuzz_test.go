@@ -28,6 +28,7 @@ func FuzzEncodeLogs(f *testing.F) {
 		m := lr.Attributes().PutEmptyMap(key)
 		m.PutInt(val, n)
 		m.PutEmptySlice(body).AppendEmpty().SetStr(val)
+		lr.Attributes().PutStr(ds, body) // may collide with data_stream.dataset, id or key after renames
 		modes := []string{ModeOTel, ModeECS, ModeRaw}
 		var b Batch
 		NewEncoder(Options{Mode: modes[int(mode)%3], IDAttribute: "id"}).EncodeLogs(&b, ld, 0)
@@ -38,6 +39,9 @@ func FuzzEncodeLogs(f *testing.F) {
 		for _, l := range ls {
 			if !json.Valid(l) {
 				t.Fatalf("invalid JSON line: %q", l)
+			}
+			if dup, err := dupKeys(l); dup != "" || err != nil {
+				t.Fatalf("key %q twice (%v) in %q", dup, err, l)
 			}
 		}
 		var want string

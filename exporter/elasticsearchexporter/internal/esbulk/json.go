@@ -1,6 +1,7 @@
 package esbulk
 
 import (
+	"bytes"
 	"encoding/base64"
 	"math"
 	"strconv"
@@ -21,6 +22,22 @@ type jw struct {
 	b     []byte
 	comma uint64 // bit d: the object or array at depth d has members
 	depth uint
+	// keys holds where each key of the open objects starts in b, and
+	// marks[d] where the keys of the object at depth d start in keys, so
+	// member can refuse a key its object already has: Elasticsearch
+	// refuses documents with a key twice, which OTLP from the wire (one
+	// key twice in a map), ECS renames and invalid UTF-8 (two keys, one
+	// escaped form) could otherwise produce.
+	keys  []int32
+	marks [64]int32
+	// badKeys counts the keys member left out as field names
+	// Elasticsearch refuses.
+	badKeys int
+}
+
+// reset starts a new document at the end of b.
+func (w *jw) reset(b []byte) {
+	w.b, w.depth, w.comma, w.keys, w.badKeys = b, 0, 0, w.keys[:0], 0
 }
 
 func (w *jw) sep() {
@@ -34,18 +51,46 @@ func (w *jw) open(c byte) {
 	w.b = append(w.b, c)
 	w.depth++
 	w.comma &^= 1 << w.depth
+	w.marks[w.depth] = int32(len(w.keys))
 }
 
 func (w *jw) close(c byte) {
 	w.b = append(w.b, c)
+	w.keys = w.keys[:w.marks[w.depth]]
 	w.depth--
 }
 
 // key writes the separator and "k":.
 func (w *jw) key(k string) {
 	w.sep()
+	w.keys = append(w.keys, int32(len(w.b)))
 	w.b = appendString(w.b, k)
 	w.b = append(w.b, ':')
+}
+
+// member writes the key k like key, unless the open object already has a
+// key of the same escaped form, or k is no field name for Elasticsearch:
+// then it writes nothing and returns false, and the caller skips the
+// value (the first one wins).
+func (w *jw) member(k string) bool {
+	if !fieldName(k) {
+		w.badKeys++
+		return false
+	}
+	mark, had := len(w.b), w.comma&(1<<w.depth) != 0
+	w.key(k)
+	n := len(w.keys) - 1
+	enc := w.b[w.keys[n]:] // "k": — the closing quote and colon make a prefix match exact
+	for _, at := range w.keys[w.marks[w.depth]:n] {
+		if bytes.HasPrefix(w.b[at:], enc) {
+			w.b, w.keys = w.b[:mark], w.keys[:n]
+			if !had {
+				w.comma &^= 1 << w.depth
+			}
+			return false
+		}
+	}
+	return true
 }
 
 // elem writes the separator before an array element.
@@ -182,10 +227,7 @@ func (w *jw) value(v pcommon.Value) {
 			return
 		}
 		w.open('{')
-		for k, x := range v.Map().All() {
-			w.key(k)
-			w.value(x)
-		}
+		w.attrs(v.Map(), nil)
 		w.close('}')
 	case pcommon.ValueTypeSlice:
 		if w.depth >= maxDepth {
@@ -207,10 +249,9 @@ func (w *jw) value(v pcommon.Value) {
 // nil).
 func (w *jw) attrs(m pcommon.Map, skip func(string) bool) {
 	for k, v := range m.All() {
-		if skip != nil && skip(k) {
+		if skip != nil && skip(k) || !w.member(k) {
 			continue
 		}
-		w.key(k)
 		w.value(v)
 	}
 }
@@ -237,3 +278,27 @@ func (w *jw) hexID(k string, id []byte) {
 
 func appendInt(b []byte, v int64) []byte   { return strconv.AppendInt(b, v, 10) }
 func appendUint(b []byte, v uint64) []byte { return strconv.AppendUint(b, v, 10) }
+
+// fieldName reports whether Elasticsearch takes k as a field name: every
+// part between dots has a character other than white space. It refuses
+// the whole document otherwise ("field name cannot be an empty string",
+// "field name starting or ending with a [.] makes object resolution
+// ambiguous").
+func fieldName(k string) bool {
+	blank := true
+	for i := 0; i < len(k); i++ {
+		switch k[i] {
+		case '.':
+			if blank {
+				return false
+			}
+		case ' ', '\t', '\n', '\r', '\v', '\f':
+			continue
+		default:
+			blank = false
+			continue
+		}
+		blank = true // a new part starts after the dot
+	}
+	return !blank
+}

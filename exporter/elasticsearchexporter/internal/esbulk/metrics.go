@@ -2,6 +2,7 @@ package esbulk
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/cespare/xxhash/v2"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -81,8 +82,7 @@ func hasName(refs []pointRef, name string) bool {
 func (g *groups) hash(ts pcommon.Timestamp, attrs pcommon.Map) uint64 {
 	h := uint64(ts) * 0x9E3779B97F4A7C15
 	for k, v := range attrs.All() {
-		g.hw.b = appendString(g.hw.b[:0], k)
-		g.hw.depth, g.hw.comma = 0, 0
+		g.hw.reset(appendString(g.hw.b[:0], k))
 		g.hw.value(v)
 		h += xxhash.Sum64(g.hw.b)
 	}
@@ -172,7 +172,11 @@ func point(m pmetric.Metric, p int) (pcommon.Timestamp, pcommon.Map, bool) {
 
 func (e *Encoder) metricDoc(b *Batch, rm pmetric.ResourceMetrics, sm pmetric.ScopeMetrics, gr *group) {
 	sc := scopes{item: gr.attrs, scope: sm.Scope().Attributes(), resource: rm.Resource().Attributes()}
+	if e.opt.Mode == ModeOTel {
+		e.act = gr
+	}
 	e.begin(b, "metrics", gr.ts, sc, false)
+	e.act = nil
 	w := &e.w
 	w.time("@timestamp", gr.ts)
 	g := &e.groups
@@ -183,24 +187,31 @@ func (e *Encoder) metricDoc(b *Batch, rm pmetric.ResourceMetrics, sm pmetric.Sco
 	switch e.opt.Mode {
 	case ModeECS, ModeRaw:
 		g.fixed = append(g.fixed[:0], "@timestamp", "data_stream")
+		if e.opt.Mode == ModeECS {
+			e.dataStream("metrics", sc) // before the metrics, so it wins a clash
+		}
 		for _, r := range gr.refs {
 			g.fixed = append(g.fixed, r.m.Name())
-			w.key(r.m.Name())
+			if !w.member(r.m.Name()) {
+				b.Drops[DropNameClash]++ // named @timestamp, say
+				continue
+			}
 			e.metricValue(r)
 		}
 		rename := ecsName
-		if e.opt.Mode == ModeECS {
-			e.dataStream("metrics", sc)
-		} else {
+		if e.opt.Mode != ModeECS {
 			rename = nil
 		}
 		e.flat(gr.attrs, rm.Resource().Attributes(), g.fixed, rename)
 	default:
 		e.dataStream("metrics", sc)
+		w.key("_metric_names_hash")
+		w.b = appendNamesHash(w.b, gr.refs)
 		w.openObj("metrics")
 		for _, r := range gr.refs {
-			w.key(r.m.Name())
-			e.metricValue(r)
+			if w.member(r.m.Name()) { // names are unique; member leaves out bad ones
+				e.metricValue(r)
+			}
 		}
 		w.close('}')
 		e.otelAttrs("attributes", gr.attrs)
@@ -326,4 +337,65 @@ func (e *Encoder) expHistogram(dp pmetric.ExponentialHistogramDataPoint) {
 		w.close(']')
 	}
 	w.close('}')
+}
+
+// appendDynamicTemplates writes the dynamic_templates of an otel-mode
+// metrics document's action line: Elasticsearch's metrics-otel@mappings
+// types metrics.* fields only through them (a histogram is otherwise two
+// plain number arrays, a counter a plain long).
+func appendDynamicTemplates(b []byte, gr *group) []byte {
+	b = append(b, `,"dynamic_templates":{`...)
+	for i, r := range gr.refs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `"metrics.`...)
+		b = appendEscapedRaw(b, r.m.Name())
+		b = append(b, `":"`...)
+		b = append(b, dynamicTemplate(r)...)
+		b = append(b, '"')
+	}
+	return append(b, '}')
+}
+
+// dynamicTemplate names the metrics-otel@mappings template of a point:
+// monotonic sums are counters, other numbers gauges.
+func dynamicTemplate(r pointRef) string {
+	switch r.m.Type() {
+	case pmetric.MetricTypeGauge:
+		return numberTemplate(false, r.m.Gauge().DataPoints().At(r.i))
+	case pmetric.MetricTypeSum:
+		return numberTemplate(r.m.Sum().IsMonotonic(), r.m.Sum().DataPoints().At(r.i))
+	case pmetric.MetricTypeSummary:
+		return "summary"
+	}
+	return "histogram"
+}
+
+// numberTemplates are the number templates by [counter][double].
+var numberTemplates = [2][2]string{{"gauge_long", "gauge_double"}, {"counter_long", "counter_double"}}
+
+func numberTemplate(counter bool, dp pmetric.NumberDataPoint) string {
+	c, d := 0, 0
+	if counter {
+		c = 1
+	}
+	if dp.ValueType() != pmetric.NumberDataPointValueTypeInt {
+		d = 1
+	}
+	return numberTemplates[c][d]
+}
+
+// appendNamesHash writes the _metric_names_hash dimension of an otel-mode
+// document: documents with the same time and dimensions but other metrics
+// would otherwise share a TSDB _id, and the second would be refused with
+// 409 (elasticsearch#99123). It depends on the set of names only.
+func appendNamesHash(b []byte, refs []pointRef) []byte {
+	var h uint64
+	for _, r := range refs {
+		h += xxhash.Sum64String(r.m.Name())
+	}
+	b = append(b, '"')
+	b = strconv.AppendUint(b, h, 16)
+	return append(b, '"')
 }
