@@ -100,9 +100,15 @@ exporter:
   {{- with $p.tenant }}
   tenant: {{ . | quote }}
   {{- end }}
+  {{- /* The logs endpoint has its own HTTP client (the exporter copies
+  nothing of the metrics one to it), so it gets its own header. */}}
   {{- with $p.logsEndpoint }}
   logs:
     endpoint: {{ . | quote }}
+    {{- if $p.existingSecret.name }}
+    headers:
+      Authorization: "Bearer ${env:OTELHUB_VICTORIALOGS_TOKEN}"
+    {{- end }}
   {{- end }}
   {{- if $p.existingSecret.name }}
   headers:
@@ -113,6 +119,11 @@ env:
   - name: OTELHUB_VICTORIAMETRICS_TOKEN
     secret: {{ $p.existingSecret.name | quote }}
     key: {{ $p.existingSecret.bearerTokenKey | quote }}
+  {{- if $p.logsEndpoint }}
+  - name: OTELHUB_VICTORIALOGS_TOKEN
+    secret: {{ $p.existingSecret.name | quote }}
+    key: {{ $p.existingSecret.logsBearerTokenKey | default $p.existingSecret.bearerTokenKey | quote }}
+  {{- end }}
   {{- end }}
 {{- end -}}
 

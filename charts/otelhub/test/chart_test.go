@@ -120,25 +120,48 @@ func TestPersistentQueueOnExporters(t *testing.T) {
 }
 
 // Credentials come from the existing Secret through env vars: the
-// ConfigMap holds only the reference.
+// ConfigMap holds only the reference. The VictoriaLogs endpoint has its own
+// HTTP client (the exporter copies no header of the metrics one to it), so
+// it carries the token in its own header.
 func TestSecretsFromExistingSecret(t *testing.T) {
-	r := mustRender(t, filepath.Join(chartDir, "ci", "scaleout-gateway-values.yaml"))
-	checkRelease(t, r)
+	for _, f := range []string{"scaleout-gateway-values.yaml", "statefulset-values.yaml"} {
+		t.Run(f, func(t *testing.T) {
+			r := mustRender(t, filepath.Join(chartDir, "ci", f))
+			checkRelease(t, r)
+			_, _, pod := r.Workload()
+			c := otelhubContainer(t, pod)
+			for _, env := range []string{"OTELHUB_VICTORIAMETRICS_TOKEN", "OTELHUB_VICTORIALOGS_TOKEN"} {
+				assert.Equal(t, &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "vm-credentials"}, Key: "token"},
+					secretEnv(c, env), env)
+			}
+			cfg := releaseConfig(t, r)
+			assert.Equal(t, "Bearer ${env:OTELHUB_VICTORIAMETRICS_TOKEN}", cfg.At("exporters", "victoriametrics", "headers", "Authorization"))
+			assert.Equal(t, "Bearer ${env:OTELHUB_VICTORIALOGS_TOKEN}", cfg.At("exporters", "victoriametrics", "logs", "headers", "Authorization"),
+				"the logs endpoint sends no token")
+			assert.Empty(t, r.All("Secret"), "the chart renders no Secret of its own")
+		})
+	}
+
+	// Another key of the Secret for VictoriaLogs; without logsEndpoint no
+	// logs client and no env var for it.
+	r := mustRender(t, filepath.Join(chartDir, "ci", "statefulset-values.yaml"), "presets.victoriametrics.existingSecret.logsBearerTokenKey=logs-token")
 	_, _, pod := r.Workload()
-	c := otelhubContainer(t, pod)
-	var ref *corev1.SecretKeySelector
+	assert.Equal(t, "logs-token", secretEnv(otelhubContainer(t, pod), "OTELHUB_VICTORIALOGS_TOKEN").Key)
+	r = mustRender(t, "", "presets.victoriametrics.enabled=true", "presets.victoriametrics.existingSecret.name=vm")
+	checkRelease(t, r)
+	_, _, pod = r.Workload()
+	assert.Nil(t, secretEnv(otelhubContainer(t, pod), "OTELHUB_VICTORIALOGS_TOKEN"))
+	assert.Nil(t, releaseConfig(t, r).At("exporters", "victoriametrics", "logs"))
+}
+
+// secretEnv is the Secret key an env var of the container comes from.
+func secretEnv(c *corev1.Container, name string) *corev1.SecretKeySelector {
 	for _, e := range c.Env {
-		if e.Name == "OTELHUB_VICTORIAMETRICS_TOKEN" {
-			require.NotNil(t, e.ValueFrom)
-			ref = e.ValueFrom.SecretKeyRef
+		if e.Name == name && e.ValueFrom != nil {
+			return e.ValueFrom.SecretKeyRef
 		}
 	}
-	require.NotNil(t, ref, "no env var from the Secret")
-	assert.Equal(t, "vm-credentials", ref.Name)
-	assert.Equal(t, "token", ref.Key)
-	cfg := releaseConfig(t, r)
-	assert.Equal(t, "Bearer ${env:OTELHUB_VICTORIAMETRICS_TOKEN}", cfg.At("exporters", "victoriametrics", "headers", "Authorization"))
-	assert.Empty(t, r.All("Secret"), "the chart renders no Secret of its own")
+	return nil
 }
 
 // A credential written into config is refused by the chart, and the
