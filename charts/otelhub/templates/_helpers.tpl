@@ -178,6 +178,7 @@ preset exporters and the ones named in presets.persistentQueue.exporters. */ -}}
 {{- $_ := set $cfg.extensions "file_storage/queue" (mergeOverwrite (dict "directory" "/var/lib/otelhub/queue" "create_directory" true) (get $cfg.extensions "file_storage/queue" | default dict)) -}}
 {{- $exts := $cfg.service.extensions | default list -}}
 {{- if not (has "file_storage/queue" $exts) }}{{ $_ := set $cfg.service "extensions" (append $exts "file_storage/queue") }}{{ end -}}
+{{- include "otelhub.jsonDepthGuard" $cfg -}}
 {{- range $id := concat $queued $presets.persistentQueue.exporters -}}
 {{- if not (hasKey $cfg.exporters $id) -}}
 {{- fail (printf "presets.persistentQueue.exporters names %q, which is not an exporter of config" $id) -}}
@@ -221,6 +222,29 @@ client before the data is on disk; a crash then loses acknowledged data. */ -}}
 {{- fail (printf "%s holds a credential written out: the ConfigMap is readable by anyone who can read the namespace. Put it in a Secret and reference it as ${env:NAME} (extraEnv with valueFrom.secretKeyRef, or an exporter preset's existingSecret)" (join ", " .)) -}}
 {{- end -}}
 {{ dict "config" $cfg "env" $env "dropped" $dropped | toYaml }}
+{{- end -}}
+
+{{/* The json_depth extension in front of the persistent queue: an item is
+read back from disk by pdata's protobuf decoder, which stops at 100 nested
+values, so an OTLP/JSON request nested deeper would be acknowledged and
+then dropped with everything queued beside it. The guard, a confighttp
+middleware, refuses such requests with a 400 before they are acknowledged.
+It runs on the HTTP protocol of every OTLP receiver (gRPC carries protobuf,
+which the receiver's own decoder limits). Mutates the config it is given. */}}
+{{- define "otelhub.jsonDepthGuard" -}}
+{{- $cfg := . -}}
+{{- $_ := set $cfg.extensions "json_depth" (get $cfg.extensions "json_depth" | default dict) -}}
+{{- $exts := $cfg.service.extensions | default list -}}
+{{- if not (has "json_depth" $exts) }}{{ $_ := set $cfg.service "extensions" (append $exts "json_depth") }}{{ end -}}
+{{- range $id, $r := $cfg.receivers -}}
+{{- if and (or (eq $id "otlp") (hasPrefix "otlp/" $id)) (kindIs "map" $r) (hasKey (dig "protocols" dict $r) "http") -}}
+{{- $http := get $r.protocols "http" | default dict -}}
+{{- $mw := get $http "middlewares" | default list -}}
+{{- $ids := list }}{{ range $mw }}{{ $ids = append $ids (get . "id") }}{{ end -}}
+{{- if not (has "json_depth" $ids) }}{{ $_ := set $http "middlewares" (append $mw (dict "id" "json_depth")) }}{{ end -}}
+{{- $_ := set $r.protocols "http" $http -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Collects, into .acc.paths, credential-like keys (auth headers, tokens,

@@ -119,6 +119,40 @@ func TestPersistentQueueOnExporters(t *testing.T) {
 	assert.Nil(t, cfg.At("processors", "batch"))
 }
 
+// With the persistent queue, every OTLP receiver's HTTP protocol runs the
+// json_depth middleware (a deeper OTLP/JSON request would be acknowledged,
+// then dropped when read back from the disk), in both images: the full one
+// and the lean sidecar one (ci/daemonset-values.yaml), each validated by
+// its binary. Without the queue the guard is not added.
+func TestPersistentQueueGuardsJSONDepth(t *testing.T) {
+	for _, f := range []string{"statefulset-values.yaml", "daemonset-values.yaml", "victoriametrics-values.yaml"} {
+		t.Run(f, func(t *testing.T) {
+			r := mustRender(t, filepath.Join(chartDir, "ci", f))
+			checkRelease(t, r)
+			cfg := releaseConfig(t, r)
+			assert.Equal(t, []any{map[string]any{"id": "json_depth"}}, cfg.At("receivers", "otlp", "protocols", "http", "middlewares"))
+			assert.Contains(t, cfg.Strings("service", "extensions"), "json_depth")
+			assert.NotNil(t, cfg.At("extensions", "json_depth"))
+		})
+	}
+
+	// A second OTLP receiver gets it too, next to a middleware of the
+	// user's; a gRPC-only receiver gets no HTTP protocol.
+	r := mustRender(t, "", "presets.persistentQueue.enabled=true", "presets.otlpForward.enabled=true",
+		"config.receivers.otlp.protocols.http.middlewares[0].id=headers_setter",
+		"config.receivers.otlp/internal.protocols.grpc.endpoint=${env:OTELHUB_LISTEN_HOST}:4327",
+		"config.receivers.otlp/web.protocols.http.endpoint=${env:OTELHUB_LISTEN_HOST}:4328")
+	cfg := releaseConfig(t, r)
+	assert.Equal(t, []any{map[string]any{"id": "headers_setter"}, map[string]any{"id": "json_depth"}},
+		cfg.At("receivers", "otlp", "protocols", "http", "middlewares"))
+	assert.Equal(t, []any{map[string]any{"id": "json_depth"}}, cfg.At("receivers", "otlp/web", "protocols", "http", "middlewares"))
+	assert.Nil(t, cfg.At("receivers", "otlp/internal", "protocols", "http"))
+
+	cfg = releaseConfig(t, mustRender(t, "", "presets.otlpForward.enabled=true"))
+	assert.Nil(t, cfg.At("extensions", "json_depth"), "no disk queue, no guard")
+	assert.Nil(t, cfg.At("receivers", "otlp", "protocols", "http", "middlewares"))
+}
+
 // Credentials come from the existing Secret through env vars: the
 // ConfigMap holds only the reference. The VictoriaLogs endpoint has its own
 // HTTP client (the exporter copies no header of the metrics one to it), so
