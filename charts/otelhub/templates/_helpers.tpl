@@ -68,7 +68,7 @@ one of the suffixes. */ -}}
 A new exporter preset is one template here, its name in
 otelhub.exporterPresets, its values and its schema entry. */}}
 {{- define "otelhub.exporterPresets" -}}
-{{- list "debug" "otlpForward" "victoriametrics" | toJson -}}
+{{- list "debug" "otlpForward" "victoriametrics" "elasticsearch" "clickhouse" | toJson -}}
 {{- end -}}
 
 {{- define "otelhub.preset.debug" -}}
@@ -124,6 +124,64 @@ env:
     secret: {{ $p.existingSecret.name | quote }}
     key: {{ $p.existingSecret.logsBearerTokenKey | default $p.existingSecret.bearerTokenKey | quote }}
   {{- end }}
+  {{- end }}
+{{- end -}}
+
+{{- define "otelhub.preset.elasticsearch" -}}
+{{- $p := .Values.presets.elasticsearch -}}
+{{- $s := $p.existingSecret -}}
+{{- if and $p.username $s.apiKeyKey -}}
+{{- fail "presets.elasticsearch: set username (basic auth, password from existingSecret.passwordKey) or existingSecret.apiKeyKey (an API key), not both: the exporter takes one" -}}
+{{- end -}}
+{{- if and (or $p.username $s.apiKeyKey) (not $s.name) -}}
+{{- fail "presets.elasticsearch: username or existingSecret.apiKeyKey needs existingSecret.name, the Secret holding the password or API key" -}}
+{{- end -}}
+{{- if and $s.name (not $p.username) (not $s.apiKeyKey) -}}
+{{- fail "presets.elasticsearch.existingSecret.name is set, but neither username (for basic auth with existingSecret.passwordKey) nor existingSecret.apiKeyKey: the Secret would not be used" -}}
+{{- end -}}
+id: elasticsearch
+signals: {{ toJson $p.signals }}
+queue: true
+exporter:
+  endpoint: {{ $p.endpoint | quote }}
+  {{- if $s.apiKeyKey }}
+  api_key: "${env:OTELHUB_ELASTICSEARCH_API_KEY}"
+  {{- else if $p.username }}
+  user: {{ $p.username | quote }}
+  password: "${env:OTELHUB_ELASTICSEARCH_PASSWORD}"
+  {{- end }}
+env:
+  {{- if $s.apiKeyKey }}
+  - name: OTELHUB_ELASTICSEARCH_API_KEY
+    secret: {{ $s.name | quote }}
+    key: {{ $s.apiKeyKey | quote }}
+  {{- else if $p.username }}
+  - name: OTELHUB_ELASTICSEARCH_PASSWORD
+    secret: {{ $s.name | quote }}
+    key: {{ $s.passwordKey | quote }}
+  {{- end }}
+{{- end -}}
+
+{{- define "otelhub.preset.clickhouse" -}}
+{{- $p := .Values.presets.clickhouse -}}
+{{- $s := $p.existingSecret -}}
+id: clickhouse
+signals: {{ toJson $p.signals }}
+queue: true
+exporter:
+  endpoint: {{ $p.endpoint | quote }}
+  database: {{ $p.database | quote }}
+  {{- with $p.username }}
+  username: {{ . | quote }}
+  {{- end }}
+  {{- if $s.name }}
+  password: "${env:OTELHUB_CLICKHOUSE_PASSWORD}"
+  {{- end }}
+env:
+  {{- if $s.name }}
+  - name: OTELHUB_CLICKHOUSE_PASSWORD
+    secret: {{ $s.name | quote }}
+    key: {{ $s.passwordKey | quote }}
   {{- end }}
 {{- end -}}
 
@@ -214,7 +272,7 @@ client before the data is on disk; a crash then loses acknowledged data. */ -}}
 {{- range $name, $p := $cfg.service.pipelines }}{{ if not $p.exporters }}{{ $dropped = append $dropped $name }}{{ end }}{{ end -}}
 {{- range $dropped }}{{ $_ := unset $cfg.service.pipelines . }}{{ end -}}
 {{- if not $cfg.service.pipelines -}}
-{{- fail "no pipeline has an exporter: enable an exporter preset (presets.debug, presets.otlpForward, presets.victoriametrics) or add one to config" -}}
+{{- fail "no pipeline has an exporter: enable an exporter preset (presets.debug, presets.otlpForward, presets.victoriametrics, presets.elasticsearch, presets.clickhouse) or add one to config" -}}
 {{- end -}}
 {{- $found := dict "paths" list -}}
 {{- include "otelhub.findInlineSecrets" (dict "node" $cfg "path" "config" "acc" $found) -}}
