@@ -68,7 +68,7 @@ one of the suffixes. */ -}}
 A new exporter preset is one template here, its name in
 otelhub.exporterPresets, its values and its schema entry. */}}
 {{- define "otelhub.exporterPresets" -}}
-{{- list "debug" "otlpForward" "victoriametrics" | toJson -}}
+{{- list "debug" "otlpForward" "victoriametrics" "elasticsearch" "clickhouse" | toJson -}}
 {{- end -}}
 
 {{- define "otelhub.preset.debug" -}}
@@ -100,9 +100,15 @@ exporter:
   {{- with $p.tenant }}
   tenant: {{ . | quote }}
   {{- end }}
+  {{- /* The logs endpoint has its own HTTP client (the exporter copies
+  nothing of the metrics one to it), so it gets its own header. */}}
   {{- with $p.logsEndpoint }}
   logs:
     endpoint: {{ . | quote }}
+    {{- if $p.existingSecret.name }}
+    headers:
+      Authorization: "Bearer ${env:OTELHUB_VICTORIALOGS_TOKEN}"
+    {{- end }}
   {{- end }}
   {{- if $p.existingSecret.name }}
   headers:
@@ -113,6 +119,69 @@ env:
   - name: OTELHUB_VICTORIAMETRICS_TOKEN
     secret: {{ $p.existingSecret.name | quote }}
     key: {{ $p.existingSecret.bearerTokenKey | quote }}
+  {{- if $p.logsEndpoint }}
+  - name: OTELHUB_VICTORIALOGS_TOKEN
+    secret: {{ $p.existingSecret.name | quote }}
+    key: {{ $p.existingSecret.logsBearerTokenKey | default $p.existingSecret.bearerTokenKey | quote }}
+  {{- end }}
+  {{- end }}
+{{- end -}}
+
+{{- define "otelhub.preset.elasticsearch" -}}
+{{- $p := .Values.presets.elasticsearch -}}
+{{- $s := $p.existingSecret -}}
+{{- if and $p.username $s.apiKeyKey -}}
+{{- fail "presets.elasticsearch: set username (basic auth, password from existingSecret.passwordKey) or existingSecret.apiKeyKey (an API key), not both: the exporter takes one" -}}
+{{- end -}}
+{{- if and (or $p.username $s.apiKeyKey) (not $s.name) -}}
+{{- fail "presets.elasticsearch: username or existingSecret.apiKeyKey needs existingSecret.name, the Secret holding the password or API key" -}}
+{{- end -}}
+{{- if and $s.name (not $p.username) (not $s.apiKeyKey) -}}
+{{- fail "presets.elasticsearch.existingSecret.name is set, but neither username (for basic auth with existingSecret.passwordKey) nor existingSecret.apiKeyKey: the Secret would not be used" -}}
+{{- end -}}
+id: elasticsearch
+signals: {{ toJson $p.signals }}
+queue: true
+exporter:
+  endpoint: {{ $p.endpoint | quote }}
+  {{- if $s.apiKeyKey }}
+  api_key: "${env:OTELHUB_ELASTICSEARCH_API_KEY}"
+  {{- else if $p.username }}
+  user: {{ $p.username | quote }}
+  password: "${env:OTELHUB_ELASTICSEARCH_PASSWORD}"
+  {{- end }}
+env:
+  {{- if $s.apiKeyKey }}
+  - name: OTELHUB_ELASTICSEARCH_API_KEY
+    secret: {{ $s.name | quote }}
+    key: {{ $s.apiKeyKey | quote }}
+  {{- else if $p.username }}
+  - name: OTELHUB_ELASTICSEARCH_PASSWORD
+    secret: {{ $s.name | quote }}
+    key: {{ $s.passwordKey | quote }}
+  {{- end }}
+{{- end -}}
+
+{{- define "otelhub.preset.clickhouse" -}}
+{{- $p := .Values.presets.clickhouse -}}
+{{- $s := $p.existingSecret -}}
+id: clickhouse
+signals: {{ toJson $p.signals }}
+queue: true
+exporter:
+  endpoint: {{ $p.endpoint | quote }}
+  database: {{ $p.database | quote }}
+  {{- with $p.username }}
+  username: {{ . | quote }}
+  {{- end }}
+  {{- if $s.name }}
+  password: "${env:OTELHUB_CLICKHOUSE_PASSWORD}"
+  {{- end }}
+env:
+  {{- if $s.name }}
+  - name: OTELHUB_CLICKHOUSE_PASSWORD
+    secret: {{ $s.name | quote }}
+    key: {{ $s.passwordKey | quote }}
   {{- end }}
 {{- end -}}
 
@@ -167,6 +236,7 @@ preset exporters and the ones named in presets.persistentQueue.exporters. */ -}}
 {{- $_ := set $cfg.extensions "file_storage/queue" (mergeOverwrite (dict "directory" "/var/lib/otelhub/queue" "create_directory" true) (get $cfg.extensions "file_storage/queue" | default dict)) -}}
 {{- $exts := $cfg.service.extensions | default list -}}
 {{- if not (has "file_storage/queue" $exts) }}{{ $_ := set $cfg.service "extensions" (append $exts "file_storage/queue") }}{{ end -}}
+{{- include "otelhub.jsonDepthGuard" $cfg -}}
 {{- range $id := concat $queued $presets.persistentQueue.exporters -}}
 {{- if not (hasKey $cfg.exporters $id) -}}
 {{- fail (printf "presets.persistentQueue.exporters names %q, which is not an exporter of config" $id) -}}
@@ -202,7 +272,7 @@ client before the data is on disk; a crash then loses acknowledged data. */ -}}
 {{- range $name, $p := $cfg.service.pipelines }}{{ if not $p.exporters }}{{ $dropped = append $dropped $name }}{{ end }}{{ end -}}
 {{- range $dropped }}{{ $_ := unset $cfg.service.pipelines . }}{{ end -}}
 {{- if not $cfg.service.pipelines -}}
-{{- fail "no pipeline has an exporter: enable an exporter preset (presets.debug, presets.otlpForward, presets.victoriametrics) or add one to config" -}}
+{{- fail "no pipeline has an exporter: enable an exporter preset (presets.debug, presets.otlpForward, presets.victoriametrics, presets.elasticsearch, presets.clickhouse) or add one to config" -}}
 {{- end -}}
 {{- $found := dict "paths" list -}}
 {{- include "otelhub.findInlineSecrets" (dict "node" $cfg "path" "config" "acc" $found) -}}
@@ -210,6 +280,29 @@ client before the data is on disk; a crash then loses acknowledged data. */ -}}
 {{- fail (printf "%s holds a credential written out: the ConfigMap is readable by anyone who can read the namespace. Put it in a Secret and reference it as ${env:NAME} (extraEnv with valueFrom.secretKeyRef, or an exporter preset's existingSecret)" (join ", " .)) -}}
 {{- end -}}
 {{ dict "config" $cfg "env" $env "dropped" $dropped | toYaml }}
+{{- end -}}
+
+{{/* The json_depth extension in front of the persistent queue: an item is
+read back from disk by pdata's protobuf decoder, which stops at 100 nested
+values, so an OTLP/JSON request nested deeper would be acknowledged and
+then dropped with everything queued beside it. The guard, a confighttp
+middleware, refuses such requests with a 400 before they are acknowledged.
+It runs on the HTTP protocol of every OTLP receiver (gRPC carries protobuf,
+which the receiver's own decoder limits). Mutates the config it is given. */}}
+{{- define "otelhub.jsonDepthGuard" -}}
+{{- $cfg := . -}}
+{{- $_ := set $cfg.extensions "json_depth" (get $cfg.extensions "json_depth" | default dict) -}}
+{{- $exts := $cfg.service.extensions | default list -}}
+{{- if not (has "json_depth" $exts) }}{{ $_ := set $cfg.service "extensions" (append $exts "json_depth") }}{{ end -}}
+{{- range $id, $r := $cfg.receivers -}}
+{{- if and (or (eq $id "otlp") (hasPrefix "otlp/" $id)) (kindIs "map" $r) (hasKey (dig "protocols" dict $r) "http") -}}
+{{- $http := get $r.protocols "http" | default dict -}}
+{{- $mw := get $http "middlewares" | default list -}}
+{{- $ids := list }}{{ range $mw }}{{ $ids = append $ids (get . "id") }}{{ end -}}
+{{- if not (has "json_depth" $ids) }}{{ $_ := set $http "middlewares" (append $mw (dict "id" "json_depth")) }}{{ end -}}
+{{- $_ := set $r.protocols "http" $http -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Collects, into .acc.paths, credential-like keys (auth headers, tokens,

@@ -74,6 +74,12 @@ func TestPresets(t *testing.T) {
 		{"otlpForward", []string{"presets.otlpForward.enabled=true", "presets.debug.enabled=false"}, "exporters/otlp_grpc/forward", []string{"traces", "metrics", "logs"}},
 		{"victoriametrics", []string{"presets.victoriametrics.enabled=true", "presets.victoriametrics.logsEndpoint=http://vl:9428", "presets.debug.enabled=false"}, "exporters/victoriametrics", []string{"metrics", "logs"}},
 		{"debug", nil, "exporters/debug", []string{"traces", "metrics", "logs"}},
+		{"elasticsearch", []string{"presets.elasticsearch.enabled=true", "presets.debug.enabled=false"}, "exporters/elasticsearch", []string{"traces", "metrics", "logs"}},
+		{"elasticsearch, basic auth, logs only", []string{"presets.elasticsearch.enabled=true", "presets.elasticsearch.signals={logs}",
+			"presets.elasticsearch.username=otel", "presets.elasticsearch.existingSecret.name=es"}, "exporters/elasticsearch", []string{"logs"}},
+		{"clickhouse", []string{"presets.clickhouse.enabled=true", "presets.debug.enabled=false"}, "exporters/clickhouse", []string{"traces", "metrics", "logs"}},
+		{"clickhouse, http, password", []string{"presets.clickhouse.enabled=true", "presets.clickhouse.endpoint=https://ch:8443",
+			"presets.clickhouse.existingSecret.name=ch", "presets.clickhouse.signals={traces,metrics}"}, "exporters/clickhouse", []string{"traces", "metrics"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,28 +123,142 @@ func TestPersistentQueueOnExporters(t *testing.T) {
 	assert.NotNil(t, cfg.At("exporters", "victoriametrics", "sending_queue", "batch"), "batching inside the persistent queue")
 	assert.Contains(t, cfg.Strings("service", "extensions"), "file_storage/queue")
 	assert.Nil(t, cfg.At("processors", "batch"))
+
+	for file, id := range map[string]string{"elasticsearch-values.yaml": "elasticsearch", "clickhouse-values.yaml": "clickhouse"} {
+		cfg := releaseConfig(t, mustRender(t, filepath.Join(chartDir, "ci", file)))
+		assert.Equal(t, "file_storage/queue", cfg.At("exporters", id, "sending_queue", "storage"), file)
+		assert.NotNil(t, cfg.At("exporters", id, "sending_queue", "batch"), file)
+	}
+}
+
+// With the persistent queue, every OTLP receiver's HTTP protocol runs the
+// json_depth middleware (a deeper OTLP/JSON request would be acknowledged,
+// then dropped when read back from the disk), in both images: the full one
+// and the lean sidecar one (ci/daemonset-values.yaml), each validated by
+// its binary. Without the queue the guard is not added.
+func TestPersistentQueueGuardsJSONDepth(t *testing.T) {
+	for _, f := range []string{"statefulset-values.yaml", "daemonset-values.yaml", "victoriametrics-values.yaml"} {
+		t.Run(f, func(t *testing.T) {
+			r := mustRender(t, filepath.Join(chartDir, "ci", f))
+			checkRelease(t, r)
+			cfg := releaseConfig(t, r)
+			assert.Equal(t, []any{map[string]any{"id": "json_depth"}}, cfg.At("receivers", "otlp", "protocols", "http", "middlewares"))
+			assert.Contains(t, cfg.Strings("service", "extensions"), "json_depth")
+			assert.NotNil(t, cfg.At("extensions", "json_depth"))
+		})
+	}
+
+	// A second OTLP receiver gets it too, next to a middleware of the
+	// user's; a gRPC-only receiver gets no HTTP protocol.
+	r := mustRender(t, "", "presets.persistentQueue.enabled=true", "presets.otlpForward.enabled=true",
+		"config.receivers.otlp.protocols.http.middlewares[0].id=headers_setter",
+		"config.receivers.otlp/internal.protocols.grpc.endpoint=${env:OTELHUB_LISTEN_HOST}:4327",
+		"config.receivers.otlp/web.protocols.http.endpoint=${env:OTELHUB_LISTEN_HOST}:4328")
+	cfg := releaseConfig(t, r)
+	assert.Equal(t, []any{map[string]any{"id": "headers_setter"}, map[string]any{"id": "json_depth"}},
+		cfg.At("receivers", "otlp", "protocols", "http", "middlewares"))
+	assert.Equal(t, []any{map[string]any{"id": "json_depth"}}, cfg.At("receivers", "otlp/web", "protocols", "http", "middlewares"))
+	assert.Nil(t, cfg.At("receivers", "otlp/internal", "protocols", "http"))
+
+	cfg = releaseConfig(t, mustRender(t, "", "presets.otlpForward.enabled=true"))
+	assert.Nil(t, cfg.At("extensions", "json_depth"), "no disk queue, no guard")
+	assert.Nil(t, cfg.At("receivers", "otlp", "protocols", "http", "middlewares"))
 }
 
 // Credentials come from the existing Secret through env vars: the
-// ConfigMap holds only the reference.
+// ConfigMap holds only the reference. The VictoriaLogs endpoint has its own
+// HTTP client (the exporter copies no header of the metrics one to it), so
+// it carries the token in its own header.
 func TestSecretsFromExistingSecret(t *testing.T) {
-	r := mustRender(t, filepath.Join(chartDir, "ci", "scaleout-gateway-values.yaml"))
-	checkRelease(t, r)
+	for _, f := range []string{"scaleout-gateway-values.yaml", "statefulset-values.yaml"} {
+		t.Run(f, func(t *testing.T) {
+			r := mustRender(t, filepath.Join(chartDir, "ci", f))
+			checkRelease(t, r)
+			_, _, pod := r.Workload()
+			c := otelhubContainer(t, pod)
+			for _, env := range []string{"OTELHUB_VICTORIAMETRICS_TOKEN", "OTELHUB_VICTORIALOGS_TOKEN"} {
+				assert.Equal(t, &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "vm-credentials"}, Key: "token"},
+					secretEnv(c, env), env)
+			}
+			cfg := releaseConfig(t, r)
+			assert.Equal(t, "Bearer ${env:OTELHUB_VICTORIAMETRICS_TOKEN}", cfg.At("exporters", "victoriametrics", "headers", "Authorization"))
+			assert.Equal(t, "Bearer ${env:OTELHUB_VICTORIALOGS_TOKEN}", cfg.At("exporters", "victoriametrics", "logs", "headers", "Authorization"),
+				"the logs endpoint sends no token")
+			assert.Empty(t, r.All("Secret"), "the chart renders no Secret of its own")
+		})
+	}
+
+	// Another key of the Secret for VictoriaLogs; without logsEndpoint no
+	// logs client and no env var for it.
+	r := mustRender(t, filepath.Join(chartDir, "ci", "statefulset-values.yaml"), "presets.victoriametrics.existingSecret.logsBearerTokenKey=logs-token")
 	_, _, pod := r.Workload()
-	c := otelhubContainer(t, pod)
-	var ref *corev1.SecretKeySelector
+	assert.Equal(t, "logs-token", secretEnv(otelhubContainer(t, pod), "OTELHUB_VICTORIALOGS_TOKEN").Key)
+	r = mustRender(t, "", "presets.victoriametrics.enabled=true", "presets.victoriametrics.existingSecret.name=vm")
+	checkRelease(t, r)
+	_, _, pod = r.Workload()
+	assert.Nil(t, secretEnv(otelhubContainer(t, pod), "OTELHUB_VICTORIALOGS_TOKEN"))
+	assert.Nil(t, releaseConfig(t, r).At("exporters", "victoriametrics", "logs"))
+}
+
+// The elasticsearch and clickhouse presets read their credentials from the
+// existing Secret through env vars, and the binary each image holds (full
+// for elasticsearch, lean for clickhouse) validates the config;
+// checkRelease refuses any credential field of a ConfigMap that is not an
+// ${env:...} or ${file:...} reference.
+func TestStorePresetSecrets(t *testing.T) {
+	ref := func(name, key string) *corev1.SecretKeySelector {
+		return &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: name}, Key: key}
+	}
+	cases := []struct {
+		name     string
+		file     string
+		sets     []string
+		exporter string
+		fields   map[string]string // exporter field -> value in the config
+		env      map[string]*corev1.SecretKeySelector
+	}{
+		{"elasticsearch API key", "elasticsearch-values.yaml", nil, "elasticsearch",
+			map[string]string{"api_key": "${env:OTELHUB_ELASTICSEARCH_API_KEY}", "endpoint": "https://elasticsearch-es-http:9200"},
+			map[string]*corev1.SecretKeySelector{"OTELHUB_ELASTICSEARCH_API_KEY": ref("es-credentials", "api-key")}},
+		{"elasticsearch basic auth", "", []string{"presets.elasticsearch.enabled=true", "presets.elasticsearch.username=elastic",
+			"presets.elasticsearch.existingSecret.name=es-user", "presets.elasticsearch.existingSecret.passwordKey=elastic"}, "elasticsearch",
+			map[string]string{"user": "elastic", "password": "${env:OTELHUB_ELASTICSEARCH_PASSWORD}"},
+			map[string]*corev1.SecretKeySelector{"OTELHUB_ELASTICSEARCH_PASSWORD": ref("es-user", "elastic")}},
+		{"clickhouse", "clickhouse-values.yaml", nil, "clickhouse",
+			map[string]string{"username": "otel", "password": "${env:OTELHUB_CLICKHOUSE_PASSWORD}", "database": "otel",
+				"endpoint": "tcp://clickhouse-1:9000,clickhouse-2:9000"},
+			map[string]*corev1.SecretKeySelector{"OTELHUB_CLICKHOUSE_PASSWORD": ref("clickhouse-credentials", "password")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			file := ""
+			if tc.file != "" {
+				file = filepath.Join(chartDir, "ci", tc.file)
+			}
+			r := mustRender(t, file, tc.sets...)
+			checkRelease(t, r)
+			cfg := releaseConfig(t, r)
+			for field, want := range tc.fields {
+				assert.Equal(t, want, cfg.At("exporters", tc.exporter, field), field)
+			}
+			_, _, pod := r.Workload()
+			c := otelhubContainer(t, pod)
+			for env, want := range tc.env {
+				assert.Equal(t, want, secretEnv(c, env), env)
+			}
+			assert.Empty(t, r.All("Secret"), "the chart renders no Secret of its own")
+		})
+	}
+}
+
+// secretEnv is the Secret key an env var of the container comes from.
+func secretEnv(c *corev1.Container, name string) *corev1.SecretKeySelector {
 	for _, e := range c.Env {
-		if e.Name == "OTELHUB_VICTORIAMETRICS_TOKEN" {
-			require.NotNil(t, e.ValueFrom)
-			ref = e.ValueFrom.SecretKeyRef
+		if e.Name == name && e.ValueFrom != nil {
+			return e.ValueFrom.SecretKeyRef
 		}
 	}
-	require.NotNil(t, ref, "no env var from the Secret")
-	assert.Equal(t, "vm-credentials", ref.Name)
-	assert.Equal(t, "token", ref.Key)
-	cfg := releaseConfig(t, r)
-	assert.Equal(t, "Bearer ${env:OTELHUB_VICTORIAMETRICS_TOKEN}", cfg.At("exporters", "victoriametrics", "headers", "Authorization"))
-	assert.Empty(t, r.All("Secret"), "the chart renders no Secret of its own")
+	return nil
 }
 
 // A credential written into config is refused by the chart, and the
@@ -195,6 +315,13 @@ func TestSchemaRefuses(t *testing.T) {
 		"nameOverride chars":     {"nameOverride=Collector_X", "/nameOverride"},
 		"fullnameOverride digit": {"fullnameOverride=1gw", "/fullnameOverride"},
 		"semconv action":         {"presets.semconv.action=drop", "/presets/semconv/action"},
+		"es inline password":     {"presets.elasticsearch.password=abc", "password"},
+		"es endpoint":            {"presets.elasticsearch.endpoint=elasticsearch:9200", "/presets/elasticsearch/endpoint"},
+		"es signal":              {"presets.elasticsearch.signals={profiles}", "/presets/elasticsearch/signals"},
+		"ch endpoint scheme":     {"presets.clickhouse.endpoint=mysql://ch:9004", "/presets/clickhouse/endpoint"},
+		"ch inline password":     {"presets.clickhouse.existingSecret.password=abc", "password"},
+		"ch no signals":          {"presets.clickhouse.signals=null", "signals"},
+		"es empty signals":       {"presets.elasticsearch.signals={}", "/presets/elasticsearch/signals"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -235,6 +362,12 @@ func TestChartRefuses(t *testing.T) {
 		"batch before disk queue": {[]string{"presets.otlpForward.enabled=true", "presets.persistentQueue.enabled=true",
 			"config.processors.batch.timeout=1s", "config.service.pipelines.traces.processors={memory_limiter,batch}"}, "batch"},
 		"hpa on cpu, no cpu request": {[]string{"autoscaling.enabled=true", "resources.requests=null"}, "resources.requests.cpu"},
+		"es user and api key": {[]string{"presets.elasticsearch.enabled=true", "presets.elasticsearch.username=u",
+			"presets.elasticsearch.existingSecret.name=s", "presets.elasticsearch.existingSecret.apiKeyKey=k"}, "not both"},
+		"es user, no secret":   {[]string{"presets.elasticsearch.enabled=true", "presets.elasticsearch.username=u"}, "needs existingSecret.name"},
+		"es secret, no method": {[]string{"presets.elasticsearch.enabled=true", "presets.elasticsearch.existingSecret.name=s"}, "would not be used"},
+		"ch batch before disk queue": {[]string{"presets.clickhouse.enabled=true", "presets.persistentQueue.enabled=true",
+			"config.processors.batch.timeout=1s", "config.service.pipelines.logs.processors={memory_limiter,batch}"}, "batch"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -583,6 +716,10 @@ func TestBinaryRefuses(t *testing.T) {
 	}{
 		"bad duration":           {"", []string{"config.processors.memory_limiter.check_interval=banana"}, "check_interval"},
 		"component not in image": {filepath.Join(chartDir, "ci", "scaleout-agent-values.yaml"), []string{"image.repository=otelhub/otelhub-sidecar"}, `unknown type: "deltatocumulative"`},
+		// The exporters' own Validate runs on the preset configs: the
+		// full binary for elasticsearch, the lean one for clickhouse.
+		"elasticsearch mapping":  {filepath.Join(chartDir, "ci", "elasticsearch-values.yaml"), []string{"config.exporters.elasticsearch.mapping.mode=bson"}, "mapping::mode"},
+		"clickhouse gzip on tcp": {filepath.Join(chartDir, "ci", "clickhouse-values.yaml"), []string{"config.exporters.clickhouse.compression=gzip"}, "gzip is for http(s) endpoints"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -154,6 +154,15 @@ func runValidate(t *testing.T, image string, cfg string, c *corev1.Container) (s
 	bin := binaryFor(t, image)
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
+	cmd := exec.Command(bin, "validate", "--config="+path)
+	cmd.Env = containerEnv(t, c)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// containerEnv is the environment the container would have: pod IP
+// fields as 127.0.0.1, and each Secret key as secretValue(name, key).
+func containerEnv(t *testing.T, c *corev1.Container) []string {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	for _, e := range c.Env {
 		switch {
@@ -162,13 +171,15 @@ func runValidate(t *testing.T, image string, cfg string, c *corev1.Container) (s
 		case e.ValueFrom.FieldRef != nil:
 			env = append(env, e.Name+"=127.0.0.1")
 		case e.ValueFrom.SecretKeyRef != nil:
-			env = append(env, e.Name+"=stand-in-secret")
+			env = append(env, e.Name+"="+secretValue(e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key))
 		}
 	}
-	cmd := exec.Command(bin, "validate", "--config="+path)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return env
+}
+
+// secretValue stands in for the value of a key of an existing Secret.
+func secretValue(name, key string) string {
+	return "stand-in-" + name + "-" + key
 }
 
 // binaryFor picks the distribution an image holds: the sidecar image has
