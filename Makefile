@@ -14,6 +14,7 @@ VM_MOD := github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@v1.151
 VL_MOD := github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1
 
 .PHONY: build run test unit-test dist-test testdeps lint bench tools clean $(DISTS)
+.PHONY: bench-e2e bench-smoke
 
 build: $(DISTS)
 
@@ -50,7 +51,7 @@ run: otelhub
 # internal/testserver; CGO_ENABLED=0 and -trimpath, as ocb builds, let
 # the distribution builds reuse the packages the tests compiled),
 # then the built distributions themselves.
-test: unit-test dist-test
+test: unit-test dist-test bench-smoke
 
 unit-test: testdeps
 	CGO_ENABLED=0 $(GO) test -trimpath -count=1 -timeout $(TEST_TIMEOUT) ./...
@@ -75,3 +76,19 @@ bench:
 
 clean:
 	rm -rf bin build var
+
+# The testbed (testbed/, its own Go module): every exporter against its
+# twin, in process and end to end through bin/otelhub, with vmagent as a
+# remote-write peer. bench-e2e is a short default run (table, JSON and
+# plots under testbed/results/<time>/); bench-smoke checks counts only and
+# is part of `make test`. BENCH_ARGS passes flags (go run ./cmd/otelhub-bench -h).
+VMAGENT_MOD := github.com/VictoriaMetrics/VictoriaMetrics/app/vmagent@v1.151.0
+BENCH_ARGS  ?=
+$(TOOLS)/vmagent:
+	GOBIN=$(TOOLS) $(GO) install $(VMAGENT_MOD)
+
+bench-e2e: otelhub $(TOOLS)/vmagent
+	cd testbed && $(GO) run ./cmd/otelhub-bench $(BENCH_ARGS)
+
+bench-smoke: otelhub $(TOOLS)/vmagent
+	cd testbed && CGO_ENABLED=0 $(GO) test -trimpath -count=1 -run 'TestSmoke' ./scenarios/

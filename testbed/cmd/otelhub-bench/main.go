@@ -23,10 +23,10 @@ import (
 
 type options struct {
 	scenarios, paths, faults, sinkMode, out, run, note string
-	load, faultLoad                                   bench.Load
-	rounds                                            int
-	faultFor, drain                                   time.Duration
-	quiet                                             bool
+	load, faultLoad                                    bench.Load
+	rounds                                             int
+	faultFor, drain                                    time.Duration
+	quiet                                              bool
 }
 
 func main() {
