@@ -22,6 +22,7 @@ type Summary struct {
 	Lost, Duplicates                     int64
 	DrainSeconds                         float64
 	Error                                string
+	Unchecked                            bool
 }
 
 // Summarize takes the median of each variant's runs.
@@ -45,6 +46,7 @@ func Summarize(results []Result) []Summary {
 				s.Failed++
 				s.Error = r.Error
 			}
+			s.Unchecked = s.Unchecked || r.Unchecked
 			s.Lost += r.Lost
 			s.Duplicates += r.Duplicates
 		}
@@ -101,6 +103,9 @@ func WriteMarkdown(w io.Writer, sums []Summary) {
 			ratioC = fmt.Sprintf("%.2f×", s.CPUSecPerMItems/o.CPUSecPerMItems)
 		}
 		status := "ok"
+		if s.Unchecked {
+			status = "sent; not counted (user backend)"
+		}
 		if s.Failed > 0 {
 			status = fmt.Sprintf("FAILED %d/%d: %s", s.Failed, s.Runs, oneLine(s.Error))
 		}

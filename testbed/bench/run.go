@@ -54,16 +54,21 @@ type Result struct {
 	LatencyP99ms     float64 `json:"latency_p99_ms"`
 	DrainSeconds     float64 `json:"drain_seconds,omitempty"` // fault end to the last unit
 
-	OK    bool   `json:"ok"`
-	Error string `json:"error,omitempty"`
+	// Unchecked runs went to a user's backend: nothing was counted.
+	Unchecked bool   `json:"unchecked,omitempty"`
+	OK        bool   `json:"ok"`
+	Error     string `json:"error,omitempty"`
 }
 
-// Runner runs variants against one sink.
+// Runner runs variants against one sink, or against a user's backend.
 type Runner struct {
-	Sink  *sink.Client
-	Env   Env
-	Load  Load
-	Drain time.Duration // give up when the sink has not progressed this long
+	Sink *sink.Client
+	// UserBackend, when set, replaces the sink: the run measures what was
+	// sent and how fast, and cannot count what arrived.
+	UserBackend *Backend
+	Env         Env
+	Load        Load
+	Drain       time.Duration // give up when the sink has not progressed this long
 	// Progress, when set, gets a live status line ("\r..." updates).
 	Progress *os.File
 }
@@ -83,8 +88,10 @@ func (r *Runner) Run(ctx context.Context, sc *Scenario, v Variant, path string, 
 }
 
 func (r *Runner) run(ctx context.Context, sc *Scenario, v Variant, path string, f *Fault, res *Result) error {
-	if err := r.Sink.Reset(); err != nil {
-		return err
+	if r.UserBackend == nil {
+		if err := r.Sink.Reset(); err != nil {
+			return err
+		}
 	}
 	tgt, err := r.startTarget(ctx, sc, v, path)
 	if err != nil {
@@ -101,10 +108,21 @@ func (r *Runner) run(ctx context.Context, sc *Scenario, v Variant, path string, 
 		return errors.Join(err, r.stopTarget(ctx, tgt, nil))
 	}
 	faultEnd := r.schedule(f, start)
-	counts, waitErr := r.await(sc, v, path, &sent, &units, start)
+	var counts sink.Counts
+	var waitErr error
+	if r.UserBackend == nil {
+		counts, waitErr = r.await(sc, v, path, &sent, &units, start)
+	} else {
+		waitErr = r.awaitSent(sc, v, path, &sent, start)
+	}
 	_ = gen.Shutdown(ctx)
 	var usage Usage
-	stopErr := r.stopTarget(ctx, tgt, &usage)
+	stopErr := r.stopTarget(ctx, tgt, &usage) // drains the exporter's queue
+	if r.UserBackend != nil {
+		// Nothing counted: the end is when the exporter had sent all.
+		counts = sink.Counts{Last: time.Now(), Units: units.Load(), Distinct: units.Load()}
+		res.Unchecked = true
+	}
 	peakHeap := heap.Stop()
 	if path == InProcess {
 		usage.CPUSeconds = selfCPU() - cpu0
@@ -154,6 +172,35 @@ func fill(res *Result, sent, units int64, c sink.Counts, start time.Time, faultE
 	if !faultEnd.IsZero() && end.After(faultEnd) {
 		res.DrainSeconds = end.Sub(faultEnd).Seconds()
 	}
+}
+
+// awaitSent waits until the generator has handed over every item (a
+// user's backend: nothing to count).
+func (r *Runner) awaitSent(sc *Scenario, v Variant, path string, sent *atomic.Int64, start time.Time) error {
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	last, progressAt := int64(-1), time.Now()
+	for range tick.C {
+		n := sent.Load()
+		r.progress(sc, v, path, n, sink.Counts{}, 0, start)
+		if n >= r.Load.Items {
+			return nil
+		}
+		if n != last {
+			last, progressAt = n, time.Now()
+		}
+		if time.Since(progressAt) > r.Drain {
+			return fmt.Errorf("the exporter stopped accepting at %d of %d items for %s", n, r.Load.Items, r.Drain)
+		}
+	}
+	return nil
+}
+
+func (r *Runner) backend() Backend {
+	if r.UserBackend != nil {
+		return *r.UserBackend
+	}
+	return Backend{URL: r.Sink.URL}
 }
 
 // schedule injects the fault at its time and returns when it ends.

@@ -57,13 +57,14 @@ type Scenario struct {
 type Variant struct {
 	Name string
 	Role string
-	// Exporter builds the exporter in process, pointed at the sink's base
-	// URL; it must implement the scenario's consumer interface. Nil when
-	// the variant has no in-process form.
-	Exporter func(ctx context.Context, sinkURL string) (component.Component, error)
+	// Exporter builds the exporter in process, pointed at the backend (the
+	// counting sink, or a user's backend with its credentials); it must
+	// implement the scenario's consumer interface. Nil when the variant has
+	// no in-process form.
+	Exporter func(ctx context.Context, b Backend) (component.Component, error)
 	// Process starts a child process that takes OTLP/HTTP and writes to the
 	// sink. Nil when the variant has no end-to-end form.
-	Process func(env Env, sinkURL string) (*Proc, error)
+	Process func(env Env, b Backend) (*Proc, error)
 	// Unavailable, when set, says why this variant cannot run (a twin that
 	// does not resolve at the pinned release, say); it is reported, never
 	// silently dropped.

@@ -30,13 +30,13 @@ type target struct {
 func (r *Runner) startTarget(ctx context.Context, sc *Scenario, v Variant, path string) (*target, error) {
 	host := componenttest.NewNopHost()
 	if path == InProcess {
-		c, err := v.Exporter(ctx, r.Sink.URL)
+		c, err := v.Exporter(ctx, r.backend())
 		if err != nil {
 			return nil, err
 		}
 		return &target{comp: c}, c.Start(ctx, host)
 	}
-	p, err := v.Process(r.Env, r.Sink.URL)
+	p, err := v.Process(r.Env, r.backend())
 	if err != nil {
 		return nil, err
 	}

@@ -32,29 +32,32 @@ func init() {
 	})
 }
 
-func otelhubVM(ctx context.Context, url string) (component.Component, error) {
+func otelhubVM(ctx context.Context, b bench.Backend) (component.Component, error) {
 	f := vm.NewFactory()
 	cfg := f.CreateDefaultConfig().(*vm.Config)
-	cfg.Endpoint = url
+	cfg.Endpoint = b.URL
+	cfg.Headers = b.HTTPHeaders()
 	return f.CreateMetrics(ctx, exportertest.NewNopSettings(f.Type()), cfg)
 }
 
-func otelhubVMProc(env bench.Env, url string) (*bench.Proc, error) {
-	return bench.OtelhubProc(env, bench.Metrics, "victoriametrics", "    endpoint: "+url)
+func otelhubVMProc(env bench.Env, b bench.Backend) (*bench.Proc, error) {
+	return bench.OtelhubProc(env, bench.Metrics, "victoriametrics", "    endpoint: "+b.URL)
 }
 
-func contribPRW(ctx context.Context, url string) (component.Component, error) {
+func contribPRW(ctx context.Context, b bench.Backend) (component.Component, error) {
 	f := prw.NewFactory()
 	cfg := f.CreateDefaultConfig().(*prw.Config)
-	cfg.ClientConfig.Endpoint = url + "/api/v1/write"
-	cfg.HTTP.Endpoint = url + "/api/v1/write"
+	cfg.ClientConfig.Endpoint = b.URL + "/api/v1/write"
+	cfg.HTTP.Endpoint = b.URL + "/api/v1/write"
+	cfg.ClientConfig.Headers = b.HTTPHeaders()
+	cfg.HTTP.Headers = b.HTTPHeaders()
 	return f.CreateMetrics(ctx, exportertest.NewNopSettings(f.Type()), cfg)
 }
 
 // VMAgentModule is the vmagent the e2e peer runs, installed into .tools/.
 const VMAgentModule = "github.com/VictoriaMetrics/VictoriaMetrics/app/vmagent@v1.151.0"
 
-func vmagent(env bench.Env, url string) (*bench.Proc, error) {
+func vmagent(env bench.Env, b bench.Backend) (*bench.Proc, error) {
 	addr, err := bench.FreeAddr()
 	if err != nil {
 		return nil, err
@@ -65,7 +68,7 @@ func vmagent(env bench.Env, url string) (*bench.Proc, error) {
 	}
 	return bench.StartProc(env, bin, []string{
 		"-httpListenAddr=" + addr,
-		"-remoteWrite.url=" + url + "/api/v1/write",
+		"-remoteWrite.url=" + b.URL + "/api/v1/write",
 		"-remoteWrite.tmpDataPath=" + filepath.Join(env.TempDir, "vmagent"),
 		"-loggerLevel=WARN",
 	}, "http://"+addr+"/opentelemetry/v1/metrics", "http://"+addr+"/health")

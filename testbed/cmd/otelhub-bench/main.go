@@ -23,6 +23,7 @@ import (
 
 type options struct {
 	scenarios, paths, faults, sinkMode, out, run, note string
+	backend                                            string
 	load, faultLoad                                    bench.Load
 	rounds                                             int
 	faultFor, drain                                    time.Duration
@@ -56,6 +57,8 @@ func main() {
 	flag.StringVar(&o.run, "run", "", "run name (default: UTC time)")
 	flag.StringVar(&o.note, "note", "", "added to the machine description")
 	flag.BoolVar(&o.quiet, "quiet", false, "no live progress line")
+	flag.StringVar(&o.backend, "backend", "", "send to this backend instead of the counting sink (in process only, no faults, nothing counted); credentials from "+
+		bench.EnvHeaders+", "+bench.EnvUsername+", "+bench.EnvPassword)
 	flag.Parse()
 	ok, err := run(o)
 	if err != nil {
@@ -87,6 +90,11 @@ func run(o options) (bool, error) {
 	}
 	defer os.RemoveAll(tmp)
 	o.faultLoad.BatchSize, o.faultLoad.Services = o.load.BatchSize, o.load.Services
+	if o.backend != "" {
+		// A user's backend cannot be made to fail on command, and the
+		// end-to-end peers take no credentials here.
+		o.faults, o.paths = "none", bench.InProcess
+	}
 	plan := bench.Plan{Paths: strings.Split(o.paths, ","), Rounds: o.rounds, Faults: faults(o), FaultLoad: o.faultLoad}
 	started := time.Now().UTC()
 	out := bench.Output{
@@ -116,6 +124,18 @@ func run(o options) (bool, error) {
 }
 
 func runScenario(ctx context.Context, sc *bench.Scenario, plan bench.Plan, o options, env bench.Env) ([]bench.Result, error) {
+	r := &bench.Runner{Env: env, Load: o.load, Drain: o.drain}
+	if !o.quiet {
+		r.Progress = os.Stderr
+	}
+	if o.backend != "" {
+		b, err := bench.BackendFromEnv(o.backend)
+		if err != nil {
+			return nil, err
+		}
+		r.UserBackend = &b
+		return finish(r, ctx, sc, plan, o), nil
+	}
 	var sk *sink.Client
 	var err error
 	if o.sinkMode == "local" {
@@ -128,15 +148,16 @@ func runScenario(ctx context.Context, sc *bench.Scenario, plan bench.Plan, o opt
 		return nil, err
 	}
 	defer sk.Close()
-	r := &bench.Runner{Sink: sk, Env: env, Load: o.load, Drain: o.drain}
-	if !o.quiet {
-		r.Progress = os.Stderr
-	}
+	r.Sink = sk
+	return finish(r, ctx, sc, plan, o), nil
+}
+
+func finish(r *bench.Runner, ctx context.Context, sc *bench.Scenario, plan bench.Plan, o options) []bench.Result {
 	res := r.RunScenario(ctx, sc, plan)
 	if !o.quiet {
 		fmt.Fprintln(os.Stderr)
 	}
-	return res, nil
+	return res
 }
 
 // passed: every run without a fault must deliver exactly what was sent,
