@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"syscall"
 	"time"
 )
@@ -56,8 +57,9 @@ func Child(exe string, args ...string) (*Client, error) {
 	return &c, nil
 }
 
-// ServeChild runs a sink until the process is killed, after printing its
-// addresses as one JSON line on stdout for Child.
+// ServeChild runs a sink until SIGINT or SIGTERM (or SIGKILL, which the
+// parent sends), after printing its addresses as one JSON line on stdout
+// for Child.
 func ServeChild(kind string) error {
 	s, err := Start(kind)
 	if err != nil {
@@ -66,7 +68,11 @@ func ServeChild(kind string) error {
 	if err := json.NewEncoder(os.Stdout).Encode(Client{URL: s.URL, ControlURL: s.ControlURL}); err != nil {
 		return err
 	}
-	select {}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	<-stop
+	s.Close()
+	return nil
 }
 
 // Close stops the sink.
