@@ -27,16 +27,17 @@ func newRemoteWrite() *remoteWrite {
 	return &remoteWrite{zstd: d}
 }
 
-func (rw *remoteWrite) decode(r *http.Request, body []byte, c *Counter) error {
+func (rw *remoteWrite) decode(r *http.Request, body []byte, c *Counter) (int, error) {
 	raw, err := rw.decompress(r.Header.Get("Content-Encoding"), body)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var wr prompb.WriteRequest
 	if err := wr.Unmarshal(raw); err != nil {
-		return fmt.Errorf("remote write protobuf: %w", err)
+		return 0, fmt.Errorf("remote write protobuf: %w", err)
 	}
 	now := time.Now()
+	n := 0
 	for i := range wr.Timeseries {
 		ts := &wr.Timeseries[i]
 		if name(ts.Labels) == "target_info" {
@@ -46,8 +47,9 @@ func (rw *remoteWrite) decode(r *http.Request, body []byte, c *Counter) error {
 		for _, s := range ts.Samples {
 			c.add(h, s.Timestamp, now)
 		}
+		n += len(ts.Samples)
 	}
-	return nil
+	return n, nil
 }
 
 func (rw *remoteWrite) decompress(enc string, body []byte) ([]byte, error) {

@@ -17,14 +17,22 @@ import (
 	"time"
 )
 
-// decoder turns one request body into counted units.
+// decoder turns one request body into counted units (called with the
+// counter locked) and says how many.
 type decoder interface {
-	decode(r *http.Request, body []byte, c *Counter) error
+	decode(r *http.Request, body []byte, c *Counter) (int, error)
+}
+
+// responder is a decoder whose protocol answers a write with a body (the
+// _bulk API's per-item results); others answer 204.
+type responder interface {
+	respond(w http.ResponseWriter, units int)
 }
 
 // Kinds are the protocols a sink speaks.
 var kinds = map[string]func() decoder{
 	"remotewrite": func() decoder { return newRemoteWrite() },
+	"esbulk":      func() decoder { return esBulk{} },
 }
 
 // Server is a running sink: a data listener (URL) and a control listener
@@ -93,6 +101,14 @@ func (s *Server) Close() {
 }
 
 func (s *Server) handleData(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		// Clients that check the server first (go-elasticsearch) get a
+		// plain answer; it is not a write.
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"version":{"number":"8.17.0"},"tagline":"You Know, for Search"}`)
+		return
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -109,7 +125,7 @@ func (s *Server) handleData(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(wait)
 	}
 	s.counter.mu.Lock()
-	err = s.dec.decode(r, body, s.counter)
+	n, err := s.dec.decode(r, body, s.counter)
 	if err != nil {
 		s.counter.c.Invalid++
 		s.counter.c.LastErr = err.Error()
@@ -122,6 +138,10 @@ func (s *Server) handleData(w http.ResponseWriter, r *http.Request) {
 		// 400: a body the sink cannot read is the exporter's bug, and must
 		// not be retried into a success.
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if rs, ok := s.dec.(responder); ok {
+		rs.respond(w, n)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -2,7 +2,9 @@ package sink
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,5 +105,42 @@ func TestFaults(t *testing.T) {
 	got, _ := c.Counts()
 	if got.Rejected != 1 || got.Requests != 2 {
 		t.Errorf("counts = %+v, want 1 rejected, 2 requests", got)
+	}
+}
+
+// The _bulk sink counts documents, answers one created item per document,
+// and refuses a body that is not action/document pairs.
+func TestESBulkCounts(t *testing.T) {
+	c, err := Local("esbulk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	body := `{"create":{"_index":"logs"}}
+{"@timestamp":"2026-11-27T00:00:00.000Z","body":"a"}
+{"create":{}}
+{"@timestamp":1795737600000,"body":"b"}
+`
+	resp, err := http.Post(c.URL+"/_bulk", "application/x-ndjson", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer struct {
+		Errors bool `json:"errors"`
+		Items  []map[string]struct {
+			Status int `json:"status"`
+		} `json:"items"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&answer)
+	resp.Body.Close()
+	if err != nil || answer.Errors || len(answer.Items) != 2 || answer.Items[1]["create"].Status != 201 {
+		t.Errorf("answer = %+v, %v; want 2 created items", answer, err)
+	}
+	if code, _ := post(t, c.URL, []byte(`{"create":{}}`+"\n"+`not json`+"\n")); code != http.StatusBadRequest {
+		t.Errorf("bad document: status %d, want 400", code)
+	}
+	got, _ := c.Counts()
+	if got.Units != 2 || got.Distinct != 2 || got.Invalid != 1 {
+		t.Errorf("counts = %+v, want 2 units, 2 distinct, 1 invalid", got)
 	}
 }
