@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -18,7 +19,8 @@ var barColors = []color.Color{
 }
 
 // Plots draws, per scenario, the median throughput and CPU per million
-// items of each variant, grouped by path (fault runs left out), as SVG.
+// items of each variant, grouped by path (fault runs left out), as SVG
+// and PNG.
 func Plots(dir string, sums []Summary) error {
 	byScenario := map[string][]Summary{}
 	var names []string
@@ -61,6 +63,7 @@ func barPlot(file, title string, ss []Summary, value func(Summary) float64) erro
 	p := plot.New()
 	p.Title.Text = title
 	p.Legend.Top = true
+	p.Y.Min = 0
 	w := vg.Points(18)
 	for i, v := range variants {
 		vals := make(plotter.Values, len(paths))
@@ -82,8 +85,10 @@ func barPlot(file, title string, ss []Summary, value func(Summary) float64) erro
 		p.Legend.Add(v, bars)
 	}
 	p.NominalX(paths...)
-	if err := p.Save(5*vg.Inch, 3.5*vg.Inch, file); err != nil {
-		return fmt.Errorf("plot %s: %w", file, err)
+	for _, f := range []string{file, strings.TrimSuffix(file, ".svg") + ".png"} {
+		if err := p.Save(5*vg.Inch, 3.5*vg.Inch, f); err != nil {
+			return fmt.Errorf("plot %s: %w", f, err)
+		}
 	}
 	return nil
 }

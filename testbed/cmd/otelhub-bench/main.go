@@ -42,7 +42,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.scenarios, "scenarios", "", "comma-separated scenarios (default: all)")
 	flag.StringVar(&o.paths, "paths", "inprocess,e2e", "inprocess (exporter in this process) and/or e2e (bin/otelhub and peers fed over OTLP)")
-	flag.Int64Var(&o.load.Items, "items", 200_000, "items per run")
+	flag.Int64Var(&o.load.Items, "items", 100_000, "items per run")
 	flag.Float64Var(&o.load.Rate, "rate", 0, "items per second; 0 = as fast as accepted")
 	flag.IntVar(&o.load.BatchSize, "batch", 1000, "items per batch from the load generator")
 	flag.IntVar(&o.load.Services, "services", 100, "distinct resources (series = 10 per resource for metrics)")
@@ -52,7 +52,7 @@ func main() {
 	flag.Float64Var(&o.faultLoad.Rate, "fault-rate", 20_000, "items per second during fault runs")
 	flag.Int64Var(&o.faultLoad.Items, "fault-items", 60_000, "items per fault run")
 	flag.StringVar(&o.sinkMode, "sink", "child", "child (sink in its own process, so its CPU is not counted) or local")
-	flag.DurationVar(&o.drain, "drain", 60*time.Second, "fail a run when the sink has not progressed for this long")
+	flag.DurationVar(&o.drain, "drain", 35*time.Second, "fail a run when the sink has not progressed for this long (above the exporters' 30 s retry max_interval)")
 	flag.StringVar(&o.out, "out", "results", "results folder")
 	flag.StringVar(&o.run, "run", "", "run name (default: UTC time)")
 	flag.StringVar(&o.note, "note", "", "added to the machine description")
