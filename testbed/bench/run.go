@@ -62,7 +62,7 @@ type Result struct {
 
 // Runner runs variants against one sink, or against a user's backend.
 type Runner struct {
-	Sink *sink.Client
+	Sink Sink
 	// UserBackend, when set, replaces the sink: the run measures what was
 	// sent and how fast, and cannot count what arrived.
 	UserBackend *Backend
@@ -200,7 +200,7 @@ func (r *Runner) backend() Backend {
 	if r.UserBackend != nil {
 		return *r.UserBackend
 	}
-	return Backend{URL: r.Sink.URL}
+	return Backend{URL: r.Sink.BaseURL()}
 }
 
 // schedule injects the fault at its time and returns when it ends.

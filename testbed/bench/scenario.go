@@ -11,8 +11,11 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
+
+	"github.com/otelhub/otelhub/testbed/sink"
 )
 
 // Signals a scenario can carry.
@@ -42,9 +45,11 @@ type Scenario struct {
 	Name string
 	// Signal is what the loadgen receiver generates: Metrics, Logs or Traces.
 	Signal string
-	// Sink is the protocol of the counting sink (see package sink), or ""
-	// when Sink is set.
+	// SinkKind is the protocol of the counting sink (see package sink).
 	SinkKind string
+	// NewSink, when set, replaces the counting sink with another Sink (a
+	// real server counted by a query, say); SinkKind is then unused.
+	NewSink func(env Env) (Sink, error)
 	// Units says how many sink units (samples, rows, documents) a batch of
 	// pdata becomes, from the protocol's rules, not from the exporter: the
 	// sink must count exactly this many.
@@ -69,6 +74,18 @@ type Variant struct {
 	// does not resolve at the pinned release, say); it is reported, never
 	// silently dropped.
 	Unavailable string
+}
+
+// Sink is where the variants send, and what counts what arrived.
+// *sink.Client (the testbed's counting sink) is one.
+type Sink interface {
+	BaseURL() string
+	Counts() (sink.Counts, error)
+	Reset() error
+	// Fault makes the sink misbehave for d (mode down, 429 or slow); a sink
+	// that cannot returns an error, and the fault run fails saying so.
+	Fault(mode string, d, delay time.Duration) error
+	Close()
 }
 
 // Env is what process variants need to find their binaries.

@@ -38,13 +38,20 @@ func TestSmoke(t *testing.T) {
 }
 
 func smoke(t *testing.T, sc *bench.Scenario, root string, paths []string) {
-	sk, err := sink.Local(sc.SinkKind)
+	env := bench.Env{Root: root, TempDir: t.TempDir()}
+	var sk bench.Sink
+	var err error
+	if sc.NewSink != nil {
+		sk, err = sc.NewSink(env)
+	} else {
+		sk, err = sink.Local(sc.SinkKind)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sk.Close()
 	load := bench.Load{Items: 4000, BatchSize: 500, Services: 50}
-	r := &bench.Runner{Sink: sk, Env: bench.Env{Root: root, TempDir: t.TempDir()}, Load: load, Drain: 20 * time.Second}
+	r := &bench.Runner{Sink: sk, Env: env, Load: load, Drain: 20 * time.Second}
 	faultLoad := load
 	faultLoad.Rate = 4000
 	plan := bench.Plan{Paths: paths, Rounds: 1, FaultLoad: faultLoad,

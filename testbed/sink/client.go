@@ -75,6 +75,9 @@ func ServeChild(kind string) error {
 	return nil
 }
 
+// BaseURL is where exporters send.
+func (c *Client) BaseURL() string { return c.URL }
+
 // Close stops the sink.
 func (c *Client) Close() {
 	if c.stop != nil {

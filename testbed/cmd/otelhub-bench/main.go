@@ -136,11 +136,14 @@ func runScenario(ctx context.Context, sc *bench.Scenario, plan bench.Plan, o opt
 		r.UserBackend = &b
 		return finish(r, ctx, sc, plan, o), nil
 	}
-	var sk *sink.Client
+	var sk bench.Sink
 	var err error
-	if o.sinkMode == "local" {
+	switch {
+	case sc.NewSink != nil:
+		sk, err = sc.NewSink(env)
+	case o.sinkMode == "local":
 		sk, err = sink.Local(sc.SinkKind)
-	} else {
+	default:
 		exe, _ := os.Executable()
 		sk, err = sink.Child(exe, "sink", sc.SinkKind)
 	}
