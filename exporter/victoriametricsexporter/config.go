@@ -68,8 +68,11 @@ type DeltaConfig struct {
 
 // LogsConfig is where and how logs go to VictoriaLogs.
 type LogsConfig struct {
-	// Endpoint is the VictoriaLogs URL, e.g. http://host:9428.
-	Endpoint string `mapstructure:"endpoint"`
+	// ClientConfig is the HTTP client of the logs endpoint: endpoint (the
+	// VictoriaLogs URL, e.g. http://host:9428), TLS, headers, auth,
+	// timeout. It is its own: nothing of the metrics endpoint's client, its
+	// headers and credentials least of all, is used for logs.
+	confighttp.ClientConfig `mapstructure:",squash"`
 	// StreamFields are the fields that make a log stream.
 	StreamFields []string `mapstructure:"stream_fields"`
 	// Tenant is the VictoriaLogs tenant, "accountID[:projectID]".
@@ -115,8 +118,27 @@ func (c *Config) Validate() error {
 	if c.DeltaToCumulative.TTL <= 0 {
 		errs = append(errs, fmt.Errorf("delta_to_cumulative::ttl: must be > 0, got %s", c.DeltaToCumulative.TTL))
 	}
+	if c.Logs.Compression != "" && c.Logs.Compression != "none" {
+		errs = append(errs, errors.New("logs::compression: the exporter gzips logs itself; leave it unset"))
+	}
+	if c.Endpoint != "" && !c.QueueConfig.HasValue() {
+		// Without a queue exporterhelper retries in the caller's goroutine,
+		// so a newer batch from another caller can be sent while an older
+		// one waits for its retry: samples out of order, delta totals that
+		// depend on timing.
+		errs = append(errs, errors.New("sending_queue: must be enabled (with num_consumers 1) for metrics; it keeps every series in order through retries"))
+	}
 	if q := c.QueueConfig.Get(); q != nil && c.QueueConfig.HasValue() && q.NumConsumers != 1 {
 		errs = append(errs, fmt.Errorf("sending_queue::num_consumers: must be 1, got %d; the exporter sends `shards` requests at once itself, in series order", q.NumConsumers))
+	}
+	if q := c.QueueConfig.Get(); c.Endpoint != "" && q != nil && c.QueueConfig.HasValue() &&
+		q.Batch.HasValue() && q.Batch.Get().MaxSize > 0 {
+		// exporterhelper splits a request over max_size into several
+		// flushes, and its flush timer can send the last part before the
+		// others: a delta series' newer points overtake its older ones,
+		// which are then dropped as late. Too large requests are split by
+		// the exporter itself on 413.
+		errs = append(errs, errors.New("sending_queue::batch::max_size: must be unset for metrics; exporterhelper can send the parts of a split batch out of order, which drops delta points as late (the exporter splits on 413 itself)"))
 	}
 	return errors.Join(errs...)
 }

@@ -28,6 +28,8 @@ func NewFactory() exporter.Factory {
 func createDefaultConfig() component.Config {
 	client := confighttp.NewDefaultClientConfig()
 	client.Timeout = 30 * time.Second
+	logsClient := confighttp.NewDefaultClientConfig()
+	logsClient.Timeout = 30 * time.Second
 	return &Config{
 		ClientConfig:           client,
 		QueueConfig:            metadata.NewDefaultSendingQueueConfig(),
@@ -38,7 +40,7 @@ func createDefaultConfig() component.Config {
 		RemoteWriteCompression: "snappy",
 		Shards:                 4,
 		DeltaToCumulative:      DeltaConfig{MaxSeries: 100_000, TTL: 10 * time.Minute},
-		Logs:                   LogsConfig{StreamFields: []string{"service.name", "host.name", "severity"}},
+		Logs:                   LogsConfig{ClientConfig: logsClient, StreamFields: []string{"service.name", "host.name", "severity"}},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"sync"
@@ -11,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/prometheus/prompb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -34,9 +35,13 @@ type faultyFront struct {
 	script  []string
 	n       int
 	maxBody int // bodies over it get 413, when set
-	tooBig  atomic.Int64
-	proxy   *httputil.ReverseProxy
-	served  atomic.Int64
+	// maxSeries, when set, answers 413 to remote write requests of more
+	// series; rec, when set, records the samples of forwarded requests.
+	maxSeries int
+	rec       *recorder
+	tooBig    atomic.Int64
+	proxy     *httputil.ReverseProxy
+	served    atomic.Int64
 }
 
 func newFaultyFront(t *testing.T, target string, script []string) (string, *faultyFront) {
@@ -61,6 +66,15 @@ func (f *faultyFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request entity too large", http.StatusRequestEntityTooLarge)
 		return
 	}
+	var tss []prompb.TimeSeries
+	if f.maxSeries > 0 || f.rec != nil {
+		tss, _ = decodeWrite(readBody(r))
+	}
+	if f.maxSeries > 0 && len(tss) > f.maxSeries {
+		f.tooBig.Add(1)
+		http.Error(w, "too many series", http.StatusRequestEntityTooLarge)
+		return
+	}
 	f.mu.Lock()
 	fault := ""
 	if f.n < len(f.script) {
@@ -79,15 +93,29 @@ func (f *faultyFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			conn.Close()
 		}
+	case "lost":
+		// The server stores the request, but its answer never comes back.
+		f.forward(httptest.NewRecorder(), r, tss)
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
 	case "400":
 		http.Error(w, "cannot parse sample", http.StatusBadRequest)
 	case "slow":
 		time.Sleep(300 * time.Millisecond)
-		f.proxy.ServeHTTP(w, r)
+		f.forward(w, r, tss)
 	default:
 		f.served.Add(1)
-		f.proxy.ServeHTTP(w, r)
+		f.forward(w, r, tss)
 	}
+}
+
+// forward passes a request to the server and records its samples.
+func (f *faultyFront) forward(w http.ResponseWriter, r *http.Request, tss []prompb.TimeSeries) {
+	if f.rec != nil {
+		f.rec.add(tss)
+	}
+	f.proxy.ServeHTTP(w, r)
 }
 
 // batchAt builds series gauges "fault_test{n=i}" with value v at ts.
@@ -146,17 +174,10 @@ func TestIntegrationBadRequestDoesNotBlockTheQueue(t *testing.T) {
 	cfg.Endpoint = front
 	cfg.TargetInfo = false
 	cfg.Shards = 1
-	cfg.QueueConfig = configoptional.None[exporterhelperQueue]()
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
-	set := exportertest.NewNopSettings(metadata.Type)
-	set.TelemetrySettings = tel.NewTelemetrySettings()
-	exp, err := NewFactory().CreateMetrics(context.Background(), set, cfg)
-	require.NoError(t, err)
-	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, exp.Shutdown(context.Background())) })
+	cfg.QueueConfig.Get().WaitForResult = true
+	exp, tel := startWithTelemetry(t, cfg)
 	ts := time.Now().Add(-time.Minute)
-	err = exp.ConsumeMetrics(context.Background(), batchAt(3, ts, 1))
+	err := exp.ConsumeMetrics(context.Background(), batchAt(3, ts, 1))
 	require.ErrorContains(t, err, "400")
 	rejected, err := tel.GetMetric("otelcol_exporter_victoriametrics_rejected_series")
 	require.NoError(t, err)

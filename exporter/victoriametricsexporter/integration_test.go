@@ -79,7 +79,7 @@ func startMetrics(t *testing.T, cfg *Config) exporter.Metrics {
 func syncConfig(endpoint string) *Config {
 	cfg := createDefaultConfig().(*Config)
 	cfg.Endpoint = endpoint
-	cfg.QueueConfig = configoptional.None[exporterhelperQueue]()
+	cfg.QueueConfig.Get().WaitForResult = true // ConsumeMetrics returns once sent
 	return cfg
 }
 

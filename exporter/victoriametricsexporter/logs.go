@@ -69,9 +69,7 @@ func logsURL(c LogsConfig) string {
 }
 
 func (e *logsExporter) start(ctx context.Context, host component.Host) error {
-	hc := e.cfg.ClientConfig
-	hc.Endpoint = e.cfg.Logs.Endpoint
-	client, err := hc.ToClient(ctx, host.GetExtensions(), e.set.TelemetrySettings)
+	client, err := e.cfg.Logs.ToClient(ctx, host.GetExtensions(), e.set.TelemetrySettings)
 	if err != nil {
 		return err
 	}

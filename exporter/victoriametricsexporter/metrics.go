@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,13 +38,16 @@ type metricsExporter struct {
 	shards  []shard
 }
 
-// shard is one slice of a batch and its reusable buffers.
+// shard is one slice of a batch, its reusable buffers and the outcome of
+// its last send.
 type shard struct {
-	idx    []int32
-	raw    []byte
-	body   []byte
-	err    error   // outcome of the last send
-	unsent []int32 // series the last send did not deliver (all of idx, or a split's remainder)
+	idx      []int32
+	raw      []byte
+	body     []byte
+	retry    []int32 // series that failed with a retryable error
+	retryErr []error
+	rejected int     // series the server refused for good
+	reject   []error // their reasons, unwrapped from consumererror.Permanent
 }
 
 func newMetricsExporter(cfg *Config, set exporter.Settings, tel *telemetry) (*metricsExporter, error) {
@@ -106,10 +110,11 @@ func (e *metricsExporter) shutdown(context.Context) error {
 	return nil
 }
 
-// push sends md. Shards that fail with a retryable error come back to
-// exporterhelper as the subset of md they carried, so a retry never sends
-// again what already arrived; shards the server refuses for good are
-// counted and dropped.
+// push sends md. The series of the data points that fail with a retryable
+// error go back to exporterhelper as the subset of md they came from, and
+// the delta totals of those points are not kept, so that the retry carries
+// the same values and never sends again what arrived. Points the server
+// refuses for good are counted and dropped.
 func (e *metricsExporter) push(ctx context.Context, md pmetric.Metrics) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -121,18 +126,18 @@ func (e *metricsExporter) push(ctx context.Context, md pmetric.Metrics) error {
 	var wg sync.WaitGroup
 	for i := range e.shards {
 		s := &e.shards[i]
-		s.err, s.unsent = nil, nil
+		s.retry, s.retryErr, s.rejected, s.reject = s.retry[:0], s.retryErr[:0], 0, s.reject[:0]
 		if len(s.idx) == 0 {
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.unsent, s.err = e.sendShard(ctx, s, s.idx)
+			e.sendShard(ctx, s, s.idx)
 		}()
 	}
 	wg.Wait()
-	return e.outcome(ctx, md)
+	return e.outcome(md)
 }
 
 // split assigns each series to the shard of its data point.
@@ -147,49 +152,70 @@ func (e *metricsExporter) split() {
 	}
 }
 
-// sendShard marshals, compresses and posts the given series, and returns
-// the series it did not deliver. On 413 it splits them in two, at a data
-// point boundary, and sends each half: a retry then carries only what did
-// not arrive.
-func (e *metricsExporter) sendShard(ctx context.Context, s *shard, idx []int32) ([]int32, error) {
+// sendShard marshals, compresses and posts the given series and records
+// in s what did not arrive. On 413 it splits them in two by data point and
+// sends each half, so a retry carries only what did not arrive; a single
+// data point still too large is refused for good.
+func (e *metricsExporter) sendShard(ctx context.Context, s *shard, idx []int32) {
 	s.raw = e.batch.Marshal(s.raw[:0], idx)
 	s.body = e.compress(s.body[:0], s.raw)
 	err := post(ctx, e.client, e.url, s.body, e.header.Clone())
-	if err == nil {
+	switch {
+	case err == nil:
 		e.tel.recordSent(ctx, len(idx), len(s.body))
-		return nil, nil
+	case errors.Is(err, errTooLarge):
+		left, right := e.splitPoints(idx)
+		if len(right) == 0 {
+			e.refuse(ctx, s, len(idx), &rejectedError{code: http.StatusRequestEntityTooLarge,
+				reason: "one data point is over the server's request limit"})
+			return
+		}
+		e.sendShard(ctx, s, left)
+		e.sendShard(ctx, s, right)
+	case consumererror.IsPermanent(err):
+		var re *rejectedError
+		if errors.As(err, &re) {
+			err = re
+		}
+		e.refuse(ctx, s, len(idx), err)
+	default:
+		s.retry = append(s.retry, idx...)
+		s.retryErr = append(s.retryErr, err)
 	}
-	if !errors.Is(err, errTooLarge) {
-		return idx, err
-	}
-	half := e.pointBoundary(idx)
-	if half == 0 {
-		return idx, consumererror.NewPermanent(&rejectedError{code: http.StatusRequestEntityTooLarge,
-			reason: "one data point is over the server's request limit"})
-	}
-	left, right := append([]int32(nil), idx[:half]...), append([]int32(nil), idx[half:]...)
-	if unsent, err := e.sendShard(ctx, s, left); err != nil {
-		return append(unsent, right...), err
-	}
-	return e.sendShard(ctx, s, right)
 }
 
-// pointBoundary returns an index near the middle of idx where one data
-// point's series end and the next one's begin (a point's series are
-// contiguous), or 0 when idx holds one point only.
-func (e *metricsExporter) pointBoundary(idx []int32) int {
-	key := func(i int) uint64 { return e.batch.Series[idx[i]].Shard }
-	for h := len(idx) / 2; h < len(idx); h++ {
-		if h > 0 && key(h) != key(h-1) {
-			return h
+func (e *metricsExporter) refuse(ctx context.Context, s *shard, n int, err error) {
+	s.rejected += n
+	s.reject = append(s.reject, err)
+	e.tel.recordRejected(ctx, n, err)
+}
+
+// splitPoints divides idx in two by data point: the series of the first
+// half of its data points go left, the others right. A point's series are
+// not always contiguous (a later point of a series joins the series'
+// earlier TimeSeries, and with exemplars each point has its own), so the
+// split goes by point key, never by position: no data point, and so no
+// series, straddles the two halves. Only the 413 path uses it.
+func (e *metricsExporter) splitPoints(idx []int32) (left, right []int32) {
+	rank := map[uint64]int{}
+	for _, i := range idx {
+		k := e.batch.Series[i].Shard
+		if _, ok := rank[k]; !ok {
+			rank[k] = len(rank)
 		}
 	}
-	for h := len(idx)/2 - 1; h > 0; h-- {
-		if key(h) != key(h-1) {
-			return h
+	if len(rank) < 2 {
+		return idx, nil
+	}
+	half := len(rank) / 2
+	for _, i := range idx {
+		if rank[e.batch.Series[i].Shard] < half {
+			left = append(left, i)
+		} else {
+			right = append(right, i)
 		}
 	}
-	return 0
+	return left, right
 }
 
 func (e *metricsExporter) compress(dst, src []byte) []byte {
@@ -204,57 +230,53 @@ func (e *metricsExporter) compress(dst, src []byte) []byte {
 	return snappy.Encode(dst[:n], src)
 }
 
-// outcome folds the shard results into one error for exporterhelper.
-func (e *metricsExporter) outcome(ctx context.Context, md pmetric.Metrics) error {
-	var retry, permanent []error
-	var failed map[uint64]bool // data points to retry; made only on failure
-	whole := 0                 // shards that delivered nothing
+// outcome folds the shard results into one error for exporterhelper and
+// settles the delta totals: kept for every point but those sent back for a
+// retry.
+//   - all arrived: nil;
+//   - some refused for good, none to retry: a permanent error (once
+//     wrapped), so exporterhelper does not count the request as sent;
+//   - some to retry: the retryable error with the subset of md to retry
+//     (md itself when no series arrived or was refused and the encoder
+//     dropped no point).
+func (e *metricsExporter) outcome(md pmetric.Metrics) error {
+	var retryErrs, rejectErrs []error
+	retrying, rejected := 0, 0
 	for i := range e.shards {
 		s := &e.shards[i]
-		switch {
-		case s.err == nil:
-			continue
-		case consumererror.IsPermanent(s.err):
-			permanent = append(permanent, s.err)
-			e.tel.recordRejected(ctx, len(s.unsent), s.err)
-		default:
-			retry = append(retry, s.err)
-			if failed == nil {
-				failed = map[uint64]bool{}
-			}
-			for _, j := range s.unsent {
-				failed[e.batch.Series[j].Shard] = true
-			}
-		}
-		if len(s.unsent) == len(s.idx) {
-			whole++
-		}
+		retryErrs = append(retryErrs, s.retryErr...)
+		rejectErrs = append(rejectErrs, s.reject...)
+		retrying += len(s.retry)
+		rejected += s.rejected
 	}
-	if len(permanent) > 0 {
-		e.set.Logger.Warn("victoriametrics rejected series; they are dropped", errField(errors.Join(permanent...)))
+	var refused error
+	if rejected > 0 {
+		refused = fmt.Errorf("%d of %d series refused for good: %w", rejected, len(e.batch.Series), errors.Join(rejectErrs...))
+		e.set.Logger.Warn("victoriametrics refused series; they are dropped", errField(refused))
 	}
-	if len(retry) == 0 {
-		if len(permanent) > 0 && len(permanent) == e.usedShards() && whole == len(permanent) {
-			return consumererror.NewPermanent(errors.Join(permanent...))
+	if retrying == 0 {
+		e.enc.Settle(nil)
+		if refused != nil {
+			return consumererror.NewPermanent(refused)
 		}
 		return nil
 	}
-	err := errors.Join(retry...)
-	if len(retry) == e.usedShards() && whole == len(retry) {
-		return err // everything failed: retry the request as it is
-	}
-	subset := filterPoints(md, e.batch.PointKeys, func(key uint64) bool { return failed[key] })
-	return consumererror.NewMetrics(err, subset)
-}
-
-func (e *metricsExporter) usedShards() int {
-	n := 0
+	failed := make(map[uint64]bool, retrying) // made only on failure
 	for i := range e.shards {
-		if len(e.shards[i].idx) > 0 {
-			n++
+		for _, j := range e.shards[i].retry {
+			failed[e.batch.Series[j].Shard] = true
 		}
 	}
-	return n
+	retry := func(key uint64) bool { return failed[key] }
+	e.enc.Settle(retry)
+	err := errors.Join(retryErrs...)
+	dropped := slices.ContainsFunc(e.batch.PointKeys, func(key uint64) bool { return !failed[key] })
+	if retrying == len(e.batch.Series) && !dropped {
+		return err // nothing arrived, nothing was dropped: retry md as it is
+	}
+	// Points the encoder dropped stay out of the retry, so that they are
+	// counted once, not once per attempt.
+	return consumererror.NewMetrics(err, filterPoints(md, e.batch.PointKeys, retry))
 }
 
 // String names the exporter in logs.

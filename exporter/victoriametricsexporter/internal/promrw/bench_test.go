@@ -58,7 +58,14 @@ func FuzzEncode(f *testing.F) {
 			dp.SetIntValue(n)
 			dp.SetTimestamp(pcommon.Timestamp(uint64(n)))
 		case 2:
-			dp := m.SetEmptyHistogram().DataPoints().AppendEmpty()
+			h := m.SetEmptyHistogram()
+			if n%2 != 0 {
+				h.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+			}
+			dp := h.DataPoints().AppendEmpty()
+			dp.SetStartTimestamp(pcommon.Timestamp(uint64(n) / 2))
+			dp.SetTimestamp(pcommon.Timestamp(uint64(n)))
+			dp.SetSum(v)
 			dp.ExplicitBounds().FromRaw([]float64{v, v * 2})
 			dp.BucketCounts().FromRaw([]uint64{uint64(n), 1})
 		case 3:
@@ -66,12 +73,23 @@ func FuzzEncode(f *testing.F) {
 			dp.SetScale(int32(n % 30))
 			dp.Positive().SetOffset(int32(n % 1000))
 			dp.Positive().BucketCounts().FromRaw([]uint64{1, 2})
+			if n%2 != 0 {
+				m.ExponentialHistogram().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+			}
 		}
 		var b Batch
-		NewEncoder(Options{ExpHistogramMode: ExpHistogramVMRange, AddMetricSuffixes: true}, NewDeltaState(10, time.Hour)).Encode(md, &b, time.Unix(0, 0))
-		var wr writeRequestCheck
-		if err := wr.check(b.Marshal(nil, nil)); err != nil {
-			t.Fatal(err)
+		enc := NewEncoder(Options{ExpHistogramMode: ExpHistogramVMRange, AddMetricSuffixes: true}, NewDeltaState(10, time.Hour))
+		for range 2 { // the second time through a stored delta state
+			b.Reset()
+			enc.Encode(md, &b, time.Unix(0, 0))
+			var wr writeRequestCheck
+			if err := wr.check(b.Marshal(nil, nil)); err != nil {
+				t.Fatal(err)
+			}
+			if len(b.PointKeys) != md.DataPointCount() {
+				t.Fatalf("%d point keys for %d data points", len(b.PointKeys), md.DataPointCount())
+			}
+			enc.Settle(nil)
 		}
 	})
 }

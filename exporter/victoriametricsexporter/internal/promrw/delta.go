@@ -1,37 +1,60 @@
 package promrw
 
 import (
+	"math"
 	"sync"
 	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// DeltaState turns delta sums and histograms into cumulative series. It is
-// bounded: at most max series, each forgotten ttl after its last point.
+// DeltaState holds the cumulative totals that turn delta sums and
+// histograms into cumulative series. It is bounded: at most max series,
+// each forgotten ttl after it was last stored.
 //
-// A point whose timestamp equals the last one accumulated for its series is
-// taken as a retry of that point: it re-emits the stored total instead of
-// adding again, so that retried requests never double-count. A point older
-// than the last one is added to the total but not emitted on its own.
+// An Encoder computes a batch's totals from the stored ones without
+// changing them; Encoder.Settle stores the totals of the series that
+// arrived. A batch sent again after a failure is therefore encoded from the
+// same stored totals and carries the same values: a retry never counts a
+// delta twice.
 type DeltaState struct {
-	mu        sync.Mutex
-	ttl       int64
-	max       int
-	entries   map[uint64]*deltaEntry
-	lastSweep int64
+	mu       sync.Mutex
+	ttl      int64
+	max      int
+	entries  map[uint64]*deltaEntry
+	lru      deltaEntry // ring sentinel: entries from least to most recently stored
+	reserved int        // new series loaded by the encoder, not stored yet
 }
 
 type deltaEntry struct {
-	lastTS  int64 // data point timestamp, ns
-	seen    int64 // wall clock of the last update, ns
-	startTS int64
+	prev, next *deltaEntry
+	key        uint64
+	stored     int64 // wall clock of the last store, ns
+	totals
+}
+
+// totals is the cumulative state of one delta stream.
+type totals struct {
+	has     bool  // a point has been accumulated
+	startTS int64 // start of the cumulative series, ns
+	lastTS  int64 // timestamp of the last point accumulated, ns
 	sum     float64
 	count   uint64
 	buckets []uint64
+	bounds  []float64
+}
+
+// pending is an encoder's working copy of a stream's totals in one batch.
+type pending struct {
+	totals
+	fresh bool // the stream was not in the state: a slot is reserved for it
 }
 
 // NewDeltaState returns a state bounded to max series and ttl.
 func NewDeltaState(max int, ttl time.Duration) *DeltaState {
-	return &DeltaState{ttl: int64(ttl), max: max, entries: map[uint64]*deltaEntry{}}
+	d := &DeltaState{ttl: int64(ttl), max: max, entries: map[uint64]*deltaEntry{}}
+	d.lru.prev, d.lru.next = &d.lru, &d.lru
+	return d
 }
 
 // Len is the number of series held.
@@ -45,102 +68,135 @@ type deltaResult int
 
 const (
 	deltaEmit deltaResult = iota
-	deltaLate             // folded into the total, not emitted
-	deltaFull             // state is full: the point is dropped
+	deltaLate             // not newer than the last point: dropped
 )
 
-// entry finds or creates the state of a series; nil when full.
-func (d *DeltaState) entry(key uint64, now, startTS int64) *deltaEntry {
-	e := d.entries[key]
-	if e != nil {
-		return e
+// load copies the stored totals of key into p. A series not held yet gets
+// a reserved slot, or, when the state is full, ok is false. Expired series
+// are evicted first, oldest first, so the cost does not grow with the
+// state's size.
+func (d *DeltaState) load(key uint64, now int64, p *pending) (ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.expire(now)
+	if e := d.entries[key]; e != nil {
+		p.copyFrom(&e.totals)
+		p.fresh = false
+		return true
 	}
-	if len(d.entries) >= d.max {
-		d.sweep(now, true)
-		if len(d.entries) >= d.max {
-			return nil
-		}
+	if len(d.entries)+d.reserved >= d.max {
+		return false
 	}
-	e = &deltaEntry{startTS: startTS, lastTS: -1}
-	d.entries[key] = e
-	return e
+	d.reserved++
+	p.copyFrom(&totals{})
+	p.fresh = true
+	return true
 }
 
-func (d *DeltaState) sweep(now int64, force bool) {
-	if !force && now-d.lastSweep < d.ttl/2 {
-		return
-	}
-	d.lastSweep = now
-	for k, e := range d.entries {
-		if now-e.seen > d.ttl {
-			delete(d.entries, k)
-		}
+// expire removes the series not stored for longer than ttl.
+func (d *DeltaState) expire(now int64) {
+	for e := d.lru.next; e != &d.lru && now-e.stored > d.ttl; e = d.lru.next {
+		d.unlink(e)
+		delete(d.entries, e.key)
 	}
 }
 
-// advance decides what to do with a point at ts for entry e: whether to add
-// it to the total, and whether to emit the total.
-func (e *deltaEntry) advance(ts, now int64) (add bool, r deltaResult) {
-	e.seen = now
+func (d *DeltaState) unlink(e *deltaEntry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+}
+
+func (d *DeltaState) pushBack(e *deltaEntry) {
+	e.prev, e.next = d.lru.prev, &d.lru
+	d.lru.prev.next = e
+	d.lru.prev = e
+}
+
+// settle stores the pending totals whose key retry does not report, and
+// releases the slots reserved for the batch. A stream going back for a
+// retry keeps its stored totals but counts as fresh, so that the ttl does
+// not forget it before the retry, which would then carry other values.
+func (d *DeltaState) settle(ps map[uint64]*pending, retry func(uint64) bool, now int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for key, p := range ps {
+		if p.fresh {
+			d.reserved--
+		}
+		e := d.entries[key]
+		if retry != nil && retry(key) {
+			if e != nil {
+				d.unlink(e)
+				e.stored = now
+				d.pushBack(e)
+			}
+			continue
+		}
+		if !p.has {
+			continue
+		}
+		if e == nil {
+			e = &deltaEntry{key: key}
+			d.entries[key] = e
+		} else {
+			d.unlink(e)
+		}
+		e.copyFrom(&p.totals)
+		e.stored = now
+		d.pushBack(e)
+	}
+}
+
+func (t *totals) copyFrom(s *totals) {
+	b, f := append(t.buckets[:0], s.buckets...), append(t.bounds[:0], s.bounds...)
+	*t = *s
+	t.buckets, t.bounds = b, f
+}
+
+// advance decides whether a point covering (start, ts] continues the
+// stream. A point not newer than the last one is late (a duplicate, or out
+// of order) and dropped. A point that starts after the last one ended
+// starts the stream again: the producer restarted (or lost an interval),
+// as the OTel data model marks it with a new start time.
+func (t *totals) advance(start, ts int64) deltaResult {
 	switch {
-	case ts == e.lastTS:
-		return false, deltaEmit // a retry: the stored total is already right
-	case ts < e.lastTS:
-		return true, deltaLate
-	default:
-		e.lastTS = ts
-		return true, deltaEmit
+	case !t.has:
+		t.startTS = start
+	case ts <= t.lastTS:
+		return deltaLate
+	case start > t.lastTS:
+		t.restart(start)
 	}
+	t.has, t.lastTS = true, ts
+	return deltaEmit
 }
 
-// sum accumulates a delta sum point and returns the running total and the
-// start time of the cumulative series.
-func (d *DeltaState) sum(key uint64, startTS, ts int64, v float64, now int64) (float64, int64, deltaResult) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.sweep(now, false)
-	e := d.entry(key, now, startTS)
-	if e == nil {
-		return 0, 0, deltaFull
-	}
-	add, r := e.advance(ts, now)
-	if add {
-		e.sum += v
-	}
-	return e.sum, e.startTS, r
+func (t *totals) restart(start int64) {
+	t.startTS, t.sum, t.count = start, 0, 0
+	clear(t.buckets)
 }
 
-// histTotals is the cumulative state of a histogram series.
-type histTotals struct {
-	count   uint64
-	sum     float64
-	buckets []uint64
-}
-
-// histogram accumulates a delta explicit-bucket histogram point and copies
-// the running totals into out (whose buckets slice is reused).
-func (d *DeltaState) histogram(key uint64, startTS, ts int64, count uint64, sum float64, buckets []uint64, now int64, out *histTotals) deltaResult {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.sweep(now, false)
-	e := d.entry(key, now, startTS)
-	if e == nil {
-		return deltaFull
+// sameLayout reports whether bounds and n buckets are the stream's layout.
+func (t *totals) sameLayout(bounds pcommon.Float64Slice, n int) bool {
+	if !t.has || len(t.buckets) != n || len(t.bounds) != bounds.Len() {
+		return false
 	}
-	if len(e.buckets) != len(buckets) {
-		// New series, or the bucket layout changed: start over from here.
-		e.buckets = make([]uint64, len(buckets))
-		e.count, e.sum, e.lastTS, e.startTS = 0, 0, -1, startTS
-	}
-	add, r := e.advance(ts, now)
-	if add {
-		e.count += count
-		e.sum += sum
-		for i, c := range buckets {
-			e.buckets[i] += c
+	for i, b := range t.bounds {
+		if bounds.At(i) != b {
+			return false
 		}
 	}
-	out.count, out.sum = e.count, e.sum
-	out.buckets = append(out.buckets[:0], e.buckets...)
-	return r
+	return true
 }
+
+// setLayout starts the stream again with a new bucket layout.
+func (t *totals) setLayout(bounds pcommon.Float64Slice, n int) {
+	t.bounds = t.bounds[:0]
+	for i := 0; i < bounds.Len(); i++ {
+		t.bounds = append(t.bounds, bounds.At(i))
+	}
+	t.buckets = append(t.buckets[:0], make([]uint64, n)...)
+	t.has, t.sum, t.count = false, 0, 0
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -39,11 +39,12 @@ const (
 	DropNegativeBucket           // negative exp. histogram buckets in vmrange mode (the point is kept)
 	DropDeltaLate                // a late delta point, folded into the total
 	DropDeltaExpHistogram        // a delta exponential histogram: not accumulated yet, so not sent
+	DropDeltaNaN                 // a delta value (or histogram sum) that is NaN or infinite: not added to the total
 	dropReasons
 )
 
 // DropReasonNames names each drop reason for telemetry.
-var DropReasonNames = [dropReasons]string{"empty_metric_type", "delta_state_full", "negative_exponential_buckets", "delta_late", "delta_exponential_histogram"}
+var DropReasonNames = [dropReasons]string{"empty_metric_type", "delta_state_full", "negative_exponential_buckets", "delta_late", "delta_exponential_histogram", "delta_not_finite"}
 
 // Drops counts the points not sent as they came, by reason.
 type Drops [dropReasons]int
@@ -65,11 +66,14 @@ type Encoder struct {
 	tmp     []Label
 	digest  *xxhash.Digest
 	scratch []byte
-	hist    histTotals
 	leCache map[float64]string
 	drops   Drops
 	now     int64
 	key     uint64 // identity of the current data point
+	seed    uint64 // identity of the current resource (all attributes) and scope
+	// pending holds the delta totals of this batch's streams until Settle.
+	pending map[uint64]*pending
+	spare   []*pending
 	// groups maps a series' identity to its index in the batch, so that
 	// the points of one series share one TimeSeries and its labels.
 	groups map[uint64]int32
@@ -78,7 +82,7 @@ type Encoder struct {
 // NewEncoder returns an encoder; deltas holds delta-to-cumulative state.
 func NewEncoder(o Options, deltas *DeltaState) *Encoder {
 	e := &Encoder{opts: o, deltas: deltas, names: newNameCache(100_000), resAttrs: map[string]bool{},
-		leCache: map[float64]string{}, digest: xxhash.New(), groups: map[uint64]int32{}}
+		leCache: map[float64]string{}, digest: xxhash.New(), groups: map[uint64]int32{}, pending: map[uint64]*pending{}}
 	for k, v := range o.ExtraLabels {
 		e.extra = append(e.extra, Label{Name: e.names.label(k), Value: v})
 	}
@@ -92,8 +96,11 @@ func NewEncoder(o Options, deltas *DeltaState) *Encoder {
 	return e
 }
 
-// Encode appends the series of md to b and returns what it dropped.
+// Encode appends the series of md to b and returns what it dropped. The
+// delta totals it computes are kept only when Settle says they arrived; a
+// batch not settled is forgotten by the next Encode.
 func (e *Encoder) Encode(md pmetric.Metrics, b *Batch, now time.Time) Drops {
+	e.Settle(retryAll)
 	e.drops = Drops{}
 	e.now = now.UnixNano()
 	clear(e.groups)
@@ -104,8 +111,11 @@ func (e *Encoder) Encode(md pmetric.Metrics, b *Batch, now time.Time) Drops {
 		if e.opts.TargetInfo && rm.ScopeMetrics().Len() > 0 {
 			e.targetInfo(b, rm.Resource())
 		}
+		resID := e.identity(e.resHash, rm.Resource().Attributes(), "", "")
 		sms := rm.ScopeMetrics()
 		for j := 0; j < sms.Len(); j++ {
+			sc := sms.At(j).Scope()
+			e.seed = e.identity(resID, sc.Attributes(), sc.Name(), sc.Version())
 			ms := sms.At(j).Metrics()
 			for k := 0; k < ms.Len(); k++ {
 				e.metric(b, ms.At(k))
@@ -143,6 +153,43 @@ func (e *Encoder) resourceLabels(r pcommon.Resource) {
 	}
 	e.res = sortLabels(e.res)
 	e.resHash = e.hashLabels(0, "", e.res)
+}
+
+func retryAll(uint64) bool { return true }
+
+// Settle ends the batch last encoded: the delta totals of every stream
+// whose data point key retry does not report (all, when retry is nil) are
+// stored; the others are dropped, so that the points going back for a
+// retry are encoded again from the same totals, to the same values.
+func (e *Encoder) Settle(retry func(key uint64) bool) {
+	if len(e.pending) == 0 {
+		return
+	}
+	e.deltas.settle(e.pending, retry, e.now)
+	for _, p := range e.pending {
+		e.spare = append(e.spare, p)
+	}
+	clear(e.pending)
+}
+
+// identity hashes a seed, two strings and every attribute of m, in any
+// order: it tells apart streams whose labels may be the same (resources
+// that differ in attributes that are not labels, scopes).
+func (e *Encoder) identity(seed uint64, m pcommon.Map, a, b string) uint64 {
+	var attrs uint64
+	for k, v := range m.All() {
+		attrs += xxhash.Sum64String(k) ^ (xxhash.Sum64String(v.AsString()) * 0x9e3779b97f4a7c15)
+	}
+	d := e.digest
+	d.Reset()
+	var buf [16]byte
+	binary.LittleEndian.PutUint64(buf[:8], seed)
+	binary.LittleEndian.PutUint64(buf[8:], attrs)
+	_, _ = d.Write(buf[:])
+	_, _ = d.WriteString(a)
+	_, _ = d.WriteString("\xff")
+	_, _ = d.WriteString(b)
+	return d.Sum64()
 }
 
 // hashLabels hashes a seed, a name and labels: the identity of a series.
@@ -225,7 +272,7 @@ func (e *Encoder) pointLabels(b *Batch, name string, attrs pcommon.Map) {
 		e.tmp = append(e.tmp[:0], e.base...)
 		e.base = merge(e.base[:0], e.tmp, e.extra)
 	}
-	e.key = e.hashLabels(e.resHash, name, e.attrs)
+	e.key = e.hashLabels(e.seed, name, e.attrs)
 	b.PointKeys = append(b.PointKeys, e.key)
 }
 
@@ -335,7 +382,11 @@ func (e *Encoder) metric(b *Batch, m pmetric.Metric) {
 		dps := m.ExponentialHistogram().DataPoints()
 		if m.ExponentialHistogram().AggregationTemporality() == pmetric.AggregationTemporalityDelta {
 			// Sending deltas as cumulative counts would be wrong data.
+			// Each point still leaves a key, which no series carries.
 			e.drops[DropDeltaExpHistogram] += dps.Len()
+			for range dps.Len() {
+				b.PointKeys = append(b.PointKeys, 0)
+			}
 			return
 		}
 		for i := 0; i < dps.Len(); i++ {
@@ -368,11 +419,17 @@ func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delt
 	}
 	e.pointLabels(b, name, dp.Attributes())
 	if delta && !dp.Flags().NoRecordedValue() {
-		total, _, r := e.deltas.sum(e.key, int64(dp.StartTimestamp()), int64(dp.Timestamp()), v, e.now)
-		if !e.accepted(r) {
+		t := e.stream(dp.StartTimestamp(), dp.Timestamp())
+		if t == nil {
 			return
 		}
-		v = total
+		if !finite(v) {
+			// The interval is covered, its value unknown: the total stays.
+			e.drops[DropDeltaNaN]++
+			return
+		}
+		t.sum += v
+		v = t.sum
 	}
 	if dp.Flags().NoRecordedValue() {
 		v = staleNaN
@@ -383,17 +440,60 @@ func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delt
 	}
 }
 
-// accepted counts a delta result and reports whether to emit.
-func (e *Encoder) accepted(r deltaResult) bool {
-	switch r {
-	case deltaFull:
-		e.drops[DropDeltaStateFull]++
-		return false
-	case deltaLate:
-		e.drops[DropDeltaLate]++
-		return false
+// pendingFor returns this batch's totals of the current stream, loaded
+// from the state on first use; nil (counted) when the state is full.
+func (e *Encoder) pendingFor() *totals {
+	if p := e.pending[e.key]; p != nil {
+		return &p.totals
 	}
-	return true
+	var p *pending
+	if n := len(e.spare); n > 0 {
+		p, e.spare = e.spare[n-1], e.spare[:n-1]
+	} else {
+		p = &pending{}
+	}
+	if !e.deltas.load(e.key, e.now, p) {
+		e.spare = append(e.spare, p)
+		e.drops[DropDeltaStateFull]++
+		return nil
+	}
+	e.pending[e.key] = p
+	return &p.totals
+}
+
+// stream returns the current stream's totals, advanced to a point covering
+// (start, ts]; nil (counted) when the point is late or the state is full.
+func (e *Encoder) stream(start, ts pcommon.Timestamp) *totals {
+	t := e.pendingFor()
+	if t == nil {
+		return nil
+	}
+	return e.advance(t, start, ts)
+}
+
+func (e *Encoder) advance(t *totals, start, ts pcommon.Timestamp) *totals {
+	if t.advance(int64(start), e.end(ts)) == deltaLate {
+		e.drops[DropDeltaLate]++
+		return nil
+	}
+	return t
+}
+
+// end is a point's timestamp in ns; now when it has none.
+func (e *Encoder) end(ts pcommon.Timestamp) int64 {
+	if ts == 0 {
+		return e.now
+	}
+	return int64(ts)
+}
+
+// late reports, and counts, a point not newer than the stream's last one.
+func (e *Encoder) late(t *totals, ts pcommon.Timestamp) bool {
+	if t.has && e.end(ts) <= t.lastTS {
+		e.drops[DropDeltaLate]++
+		return true
+	}
+	return false
 }
 
 func (e *Encoder) le(b *Batch, bound float64) string {
@@ -412,11 +512,29 @@ func (e *Encoder) histogram(b *Batch, name string, dp pmetric.HistogramDataPoint
 	count, sum := dp.Count(), dp.Sum()
 	buckets := dp.BucketCounts().AsRaw()
 	if delta && !dp.Flags().NoRecordedValue() {
-		r := e.deltas.histogram(e.key, int64(dp.StartTimestamp()), int64(dp.Timestamp()), count, sum, buckets, e.now, &e.hist)
-		if !e.accepted(r) {
+		t := e.pendingFor()
+		if t == nil {
 			return
 		}
-		count, sum, buckets = e.hist.count, e.hist.sum, e.hist.buckets
+		if !t.sameLayout(dp.ExplicitBounds(), len(buckets)) {
+			if e.late(t, dp.Timestamp()) {
+				return // a late point does not restart the stream
+			}
+			t.setLayout(dp.ExplicitBounds(), len(buckets)) // a new layout starts the stream again
+		}
+		if e.advance(t, dp.StartTimestamp(), dp.Timestamp()) == nil {
+			return
+		}
+		t.count += count
+		for i, c := range buckets {
+			t.buckets[i] += c
+		}
+		if finite(sum) {
+			t.sum += sum
+		} else {
+			e.drops[DropDeltaNaN]++
+		}
+		count, sum, buckets = t.count, t.sum, t.buckets
 	}
 	ts := e.tsMs(dp.Timestamp())
 	stale := dp.Flags().NoRecordedValue()

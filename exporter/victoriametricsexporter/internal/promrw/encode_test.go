@@ -148,24 +148,34 @@ func deltaSum(md pmetric.Metrics, at time.Duration, v int64) {
 	dp.SetIntValue(v)
 }
 
+// A delta sum becomes cumulative. A batch encoded again without being
+// settled (a retry) gives the same totals; a point repeated after its batch
+// was settled is a duplicate, dropped as late.
 func TestDeltaSumBecomesCumulativeAndRetryIsIdempotent(t *testing.T) {
 	enc := NewEncoder(Options{}, NewDeltaState(10, time.Hour))
 	key := "__name__=jobs_done,instance=i-1,job=shop/checkout"
 	var totals []float64
 	for i, step := range []struct {
-		at time.Duration
-		v  int64
-	}{{1 * time.Second, 5}, {2 * time.Second, 3}, {2 * time.Second, 3}, {3 * time.Second, 10}} {
+		at     time.Duration
+		v      int64
+		settle bool
+	}{{1 * time.Second, 5, true}, {2 * time.Second, 3, false}, {2 * time.Second, 3, true}, {2 * time.Second, 3, true}, {3 * time.Second, 10, true}} {
 		md := pmetric.NewMetrics()
 		deltaSum(md, step.at, step.v)
 		var b Batch
-		enc.Encode(md, &b, t0)
+		drops := enc.Encode(md, &b, t0)
 		got := decode(t, &b)
+		if step.settle {
+			enc.Settle(nil)
+		}
+		if drops[DropDeltaLate] == 1 {
+			totals = append(totals, -1)
+			continue
+		}
 		require.Len(t, got[key], 1, "step %d", i)
 		totals = append(totals, got[key][0].Value)
 	}
-	// The third point repeats the second (a retry): same total, not 11.
-	assert.Equal(t, []float64{5, 8, 8, 18}, totals)
+	assert.Equal(t, []float64{5, 8, 8, -1, 18}, totals)
 }
 
 func TestDeltaStateIsBounded(t *testing.T) {
@@ -342,6 +352,10 @@ func TestDeltaHistogramAccumulates(t *testing.T) {
 		h := m.SetEmptyHistogram()
 		h.SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
 		dp := h.DataPoints().AppendEmpty()
+		dp.SetStartTimestamp(ts(at - time.Second))
+		if i == 3 {
+			dp.SetStartTimestamp(ts(time.Second)) // continues the second
+		}
 		dp.SetTimestamp(ts(at))
 		dp.ExplicitBounds().FromRaw([]float64{1, 2})
 		dp.BucketCounts().FromRaw(step)
@@ -350,6 +364,9 @@ func TestDeltaHistogramAccumulates(t *testing.T) {
 		var b Batch
 		enc.Encode(md, &b, t0)
 		got := decode(t, &b)
+		if i != 1 { // the second batch fails and is retried
+			enc.Settle(nil)
+		}
 		counts = append(counts, got["__name__=lat_count,instance=i-1,job=shop/checkout"][0].Value)
 		infs = append(infs, got["__name__=lat_bucket,instance=i-1,job=shop/checkout,le=2"][0].Value)
 	}
