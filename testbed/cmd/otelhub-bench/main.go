@@ -98,7 +98,7 @@ func run(o options) (bool, error) {
 	plan := bench.Plan{Paths: strings.Split(o.paths, ","), Rounds: o.rounds, Faults: faults(o), FaultLoad: o.faultLoad}
 	started := time.Now().UTC()
 	out := bench.Output{
-		Command: "go run ./cmd/otelhub-bench " + strings.Join(os.Args[1:], " "),
+		Command: "go run ./cmd/otelhub-bench " + shellQuote(os.Args[1:]),
 		Machine: machine(o.note), Started: started.Format(time.RFC3339), Load: o.load, Plan: plan,
 	}
 	ctx := context.Background()
@@ -221,4 +221,16 @@ func machine(note string) string {
 		s += "; " + note
 	}
 	return s
+}
+
+// shellQuote joins args so that the command can be pasted into a shell.
+func shellQuote(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = a
+		if strings.ContainsAny(a, " \t'\"$;&|<>*?()") {
+			q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(q, " ")
 }
