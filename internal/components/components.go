@@ -28,6 +28,7 @@ import (
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
 	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 
+	"github.com/otelhub/otelhub/exporter/elasticsearchexporter"
 	"github.com/otelhub/otelhub/exporter/jsonlfileexporter"
 	"github.com/otelhub/otelhub/exporter/victoriametricsexporter"
 	"github.com/otelhub/otelhub/processor/patternprocessor"
@@ -57,6 +58,7 @@ var Processors = []func() processor.Factory{
 // Exporters of the full distribution.
 var Exporters = []func() exporter.Factory{
 	victoriametricsexporter.NewFactory,
+	elasticsearchexporter.NewFactory,
 	jsonlfileexporter.NewFactory,
 	debugexporter.NewFactory,
 	otlpexporter.NewFactory,

@@ -1,0 +1,272 @@
+package esbulk
+
+import (
+	"bytes"
+	"encoding/base64"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// maxDepth bounds the nesting of attribute values written as JSON; deeper
+// values are written as their string form, so hostile input cannot blow
+// the stack.
+const maxDepth = 24
+
+// jw appends one JSON document to b. It tracks, per nesting level, whether
+// the next member needs a comma, so callers only name keys and values.
+type jw struct {
+	b     []byte
+	comma uint64 // bit d: the object or array at depth d has members
+	depth uint
+	// keys holds where each key of the open objects starts in b, and
+	// marks[d] where the keys of the object at depth d start in keys, so
+	// member can refuse a key its object already has: Elasticsearch
+	// refuses documents with a key twice, which OTLP from the wire (one
+	// key twice in a map), ECS renames and invalid UTF-8 (two keys, one
+	// escaped form) could otherwise produce.
+	keys  []int32
+	marks [64]int32
+}
+
+// reset starts a new document at the end of b.
+func (w *jw) reset(b []byte) {
+	w.b, w.depth, w.comma, w.keys = b, 0, 0, w.keys[:0]
+}
+
+func (w *jw) sep() {
+	if w.comma&(1<<w.depth) != 0 {
+		w.b = append(w.b, ',')
+	}
+	w.comma |= 1 << w.depth
+}
+
+func (w *jw) open(c byte) {
+	w.b = append(w.b, c)
+	w.depth++
+	w.comma &^= 1 << w.depth
+	w.marks[w.depth] = int32(len(w.keys))
+}
+
+func (w *jw) close(c byte) {
+	w.b = append(w.b, c)
+	w.keys = w.keys[:w.marks[w.depth]]
+	w.depth--
+}
+
+// key writes the separator and "k":.
+func (w *jw) key(k string) {
+	w.sep()
+	w.keys = append(w.keys, int32(len(w.b)))
+	w.b = appendString(w.b, k)
+	w.b = append(w.b, ':')
+}
+
+// member writes the key k like key, unless the open object already has a
+// key of the same escaped form: then it writes nothing and returns false,
+// and the caller skips the value (the first one wins).
+func (w *jw) member(k string) bool {
+	mark, had := len(w.b), w.comma&(1<<w.depth) != 0
+	w.key(k)
+	n := len(w.keys) - 1
+	enc := w.b[w.keys[n]:] // "k": — the closing quote and colon make a prefix match exact
+	for _, at := range w.keys[w.marks[w.depth]:n] {
+		if bytes.HasPrefix(w.b[at:], enc) {
+			w.b, w.keys = w.b[:mark], w.keys[:n]
+			if !had {
+				w.comma &^= 1 << w.depth
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// elem writes the separator before an array element.
+func (w *jw) elem() { w.sep() }
+
+func (w *jw) str(k, v string) {
+	w.key(k)
+	w.b = appendString(w.b, v)
+}
+
+func (w *jw) strIf(k, v string) {
+	if v != "" {
+		w.str(k, v)
+	}
+}
+
+func (w *jw) int(k string, v int64) {
+	w.key(k)
+	w.b = strconv.AppendInt(w.b, v, 10)
+}
+
+func (w *jw) uint(k string, v uint64) {
+	w.key(k)
+	w.b = strconv.AppendUint(w.b, v, 10)
+}
+
+func (w *jw) float(k string, v float64) {
+	w.key(k)
+	w.b = appendFloat(w.b, v)
+}
+
+func (w *jw) time(k string, ts pcommon.Timestamp) {
+	w.key(k)
+	w.b = appendTime(w.b, ts)
+}
+
+func (w *jw) openObj(k string) {
+	w.key(k)
+	w.open('{')
+}
+
+func (w *jw) openArr(k string) {
+	w.key(k)
+	w.open('[')
+}
+
+// appendFloat writes v as a JSON number; NaN and infinities, which JSON
+// cannot hold, become null.
+func appendFloat(b []byte, v float64) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return append(b, "null"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// appendTime writes ts as an RFC 3339 string in UTC with nanoseconds.
+func appendTime(b []byte, ts pcommon.Timestamp) []byte {
+	b = append(b, '"')
+	b = time.Unix(0, int64(ts)).UTC().AppendFormat(b, "2006-01-02T15:04:05.000000000Z")
+	return append(b, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string. Invalid UTF-8 bytes become
+// U+FFFD each, as encoding/json does.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default: // control characters and the HTML-sensitive <, >, &
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// value writes an attribute value: maps as objects, slices as arrays,
+// bytes as base64.
+func (w *jw) value(v pcommon.Value) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		w.b = appendString(w.b, v.Str())
+	case pcommon.ValueTypeInt:
+		w.b = strconv.AppendInt(w.b, v.Int(), 10)
+	case pcommon.ValueTypeDouble:
+		w.b = appendFloat(w.b, v.Double())
+	case pcommon.ValueTypeBool:
+		w.b = strconv.AppendBool(w.b, v.Bool())
+	case pcommon.ValueTypeBytes:
+		w.b = append(w.b, '"')
+		w.b = base64.StdEncoding.AppendEncode(w.b, v.Bytes().AsRaw())
+		w.b = append(w.b, '"')
+	case pcommon.ValueTypeMap:
+		if w.depth >= maxDepth {
+			w.b = appendString(w.b, v.AsString())
+			return
+		}
+		w.open('{')
+		w.attrs(v.Map(), nil)
+		w.close('}')
+	case pcommon.ValueTypeSlice:
+		if w.depth >= maxDepth {
+			w.b = appendString(w.b, v.AsString())
+			return
+		}
+		w.open('[')
+		for _, x := range v.Slice().All() {
+			w.elem()
+			w.value(x)
+		}
+		w.close(']')
+	default:
+		w.b = append(w.b, "null"...)
+	}
+}
+
+// attrs writes the members of m, skipping keys skip accepts (skip may be
+// nil).
+func (w *jw) attrs(m pcommon.Map, skip func(string) bool) {
+	for k, v := range m.All() {
+		if skip != nil && skip(k) || !w.member(k) {
+			continue
+		}
+		w.value(v)
+	}
+}
+
+// hexID writes a trace or span id as lowercase hex; empty ids are skipped.
+func (w *jw) hexID(k string, id []byte) {
+	empty := true
+	for _, c := range id {
+		if c != 0 {
+			empty = false
+			break
+		}
+	}
+	if empty {
+		return
+	}
+	w.key(k)
+	w.b = append(w.b, '"')
+	for _, c := range id {
+		w.b = append(w.b, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	w.b = append(w.b, '"')
+}
+
+func appendInt(b []byte, v int64) []byte   { return strconv.AppendInt(b, v, 10) }
+func appendUint(b []byte, v uint64) []byte { return strconv.AppendUint(b, v, 10) }
