@@ -13,6 +13,9 @@ type Plan struct {
 	// FaultLoad is the load of fault runs: a fixed rate, so that the
 	// backlog a fault builds is the same for every variant.
 	FaultLoad Load
+	// OursOnlyFaults runs the faults on ours only (the smoke test: a
+	// twin's behaviour under faults is reported, never checked).
+	OursOnlyFaults bool
 }
 
 // RunScenario runs the plan for one scenario and returns every run, the
@@ -42,7 +45,7 @@ func (r *Runner) RunScenario(ctx context.Context, sc *Scenario, p Plan) []Result
 	fr.Load = p.FaultLoad
 	for i := range p.Faults {
 		for _, v := range variantsOn(sc, InProcess) {
-			if v.Unavailable == "" {
+			if v.Unavailable == "" && (!p.OursOnlyFaults || v.Role == Ours) {
 				out = append(out, fr.Run(ctx, sc, v, InProcess, 1, &p.Faults[i]))
 			}
 		}

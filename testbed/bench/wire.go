@@ -132,7 +132,9 @@ func (r *Runner) startLoad(ctx context.Context, sc *Scenario, t *target, k count
 		if !ok {
 			return nil, errors.New("target is not a logs consumer")
 		}
+		var seq atomic.Int64
 		wrapped, _ := consumer.NewLogs(func(ctx context.Context, ld plog.Logs) error {
+			numberRecords(ld, &seq)
 			return k.count(ctx, ld.LogRecordCount(), ld, func() error { return next.ConsumeLogs(ctx, ld) })
 		})
 		rcv, err = f.CreateLogs(ctx, set, cfg, wrapped)
@@ -152,4 +154,20 @@ func (r *Runner) startLoad(ctx context.Context, sc *Scenario, t *target, k count
 		return nil, err
 	}
 	return rcv, rcv.Start(ctx, componenttest.NewNopHost())
+}
+
+// SeqAttribute numbers every log record the frame hands over. The loadgen
+// receiver can make two identical records (same template, values and
+// batch time), which a sink would count as one; with the number each is
+// unique, and a resent record is still the same record.
+const SeqAttribute = "testbed.seq"
+
+func numberRecords(ld plog.Logs, seq *atomic.Int64) {
+	for _, rl := range ld.ResourceLogs().All() {
+		for _, sl := range rl.ScopeLogs().All() {
+			for _, lr := range sl.LogRecords().All() {
+				lr.Attributes().PutInt(SeqAttribute, seq.Add(1))
+			}
+		}
+	}
 }
