@@ -20,6 +20,7 @@ VM_MOD := github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@v1.151
 VL_MOD := github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1
 
 .PHONY: build run test unit-test dist-test chart-test testdeps lint bench tools clean $(DISTS)
+.PHONY: bench-e2e bench-smoke
 
 .SECONDEXPANSION:
 BINS := $(addprefix bin/,$(DISTS))
@@ -81,7 +82,7 @@ run: bin/$(RUN_DIST)
 # internal/testserver; CGO_ENABLED=0 and -trimpath, as ocb builds, let
 # the distribution builds reuse the packages the tests compiled),
 # then the built distributions themselves.
-test: unit-test dist-test chart-test
+test: unit-test dist-test chart-test bench-smoke
 
 # internal/e2e runs the built binaries, so dist-test runs it after build.
 unit-test: testdeps
@@ -120,3 +121,19 @@ bench:
 
 clean:
 	rm -rf bin build var
+
+# The testbed (testbed/, its own Go module): every exporter against its
+# twin, in process and end to end through bin/otelhub, with vmagent as a
+# remote-write peer. bench-e2e is a short default run (table, JSON and
+# plots under testbed/results/<time>/); bench-smoke checks counts only and
+# is part of `make test`. BENCH_ARGS passes flags (go run ./cmd/otelhub-bench -h).
+VMAGENT_MOD := github.com/VictoriaMetrics/VictoriaMetrics/app/vmagent@v1.151.0
+BENCH_ARGS  ?=
+$(TOOLS)/vmagent:
+	GOBIN=$(TOOLS) $(GO) install $(VMAGENT_MOD)
+
+bench-e2e: otelhub $(TOOLS)/vmagent
+	cd testbed && $(GO) run ./cmd/otelhub-bench $(BENCH_ARGS)
+
+bench-smoke: otelhub $(TOOLS)/vmagent
+	cd testbed && CGO_ENABLED=0 $(GO) test -trimpath -count=1 -run 'TestSmoke' ./scenarios/
