@@ -1,6 +1,7 @@
 package miner
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -59,6 +60,8 @@ func Truncate(s string, n int) string {
 
 // text appends the masked tokens of free text.
 func (t *Tokenizer) text(line string) {
+	from := len(t.tokens)
+	defer func() { maskDateWords(t.tokens[from:]) }()
 	for i := 0; i < len(line); {
 		for i < len(line) && isSpace(line[i]) {
 			i++
@@ -154,4 +157,41 @@ func hasDigit(s string) bool {
 		}
 	}
 	return false
+}
+
+// dateWords are the month and weekday names that printed timestamps hold
+// ("Fri Jun 17 07:07:00 2005", "Jul  4 10:00:01").
+var dateWords = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+	"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+
+func isDateWord(tok string) bool { return slices.Contains(dateWords, tok) }
+
+// maskDateWords masks the month and weekday names that sit in a printed
+// date: next to a masked number or to another such name. A timestamp is a
+// variable as a whole, and its digits are masked already; left alone, its
+// month would split one event by the month it was logged in. A name with
+// no number beside it ("Sun Microsystems", "May I") stays a word.
+func maskDateWords(tokens []string) {
+	inDate := func(i int) bool {
+		return i >= 0 && i < len(tokens) && (strings.HasPrefix(tokens[i], Wildcard) || isDateWord(tokens[i]))
+	}
+	dated := false
+	for i, tok := range tokens {
+		if isDateWord(tok) && (numeric(tokens, i-1) || numeric(tokens, i+1) || inDate(i-1) && numeric(tokens, i-2) || inDate(i+1) && numeric(tokens, i+2)) {
+			dated = true
+		}
+	}
+	if !dated {
+		return
+	}
+	for i, tok := range tokens {
+		if isDateWord(tok) && (inDate(i-1) || inDate(i+1)) {
+			tokens[i] = Wildcard
+		}
+	}
+}
+
+// numeric reports whether tokens[i] exists and starts with a masked part.
+func numeric(tokens []string, i int) bool {
+	return i >= 0 && i < len(tokens) && strings.HasPrefix(tokens[i], Wildcard)
 }
