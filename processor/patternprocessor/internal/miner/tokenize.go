@@ -61,7 +61,6 @@ func Truncate(s string, n int) string {
 // text appends the masked tokens of free text.
 func (t *Tokenizer) text(line string) {
 	from := len(t.tokens)
-	defer func() { maskDateWords(t.tokens[from:]) }()
 	for i := 0; i < len(line); {
 		for i < len(line) && isSpace(line[i]) {
 			i++
@@ -83,6 +82,7 @@ func (t *Tokenizer) text(line string) {
 		}
 		t.tokens = append(t.tokens, t.mask(line[start:i], quoted))
 	}
+	maskDateWords(t.tokens[from:])
 }
 
 // mask returns tok with its variable parts replaced by the wildcard. It
@@ -164,7 +164,11 @@ func hasDigit(s string) bool {
 var dateWords = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 	"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
 
-func isDateWord(tok string) bool { return slices.Contains(dateWords, tok) }
+// isDateWord checks the shape first: most tokens are not three letters
+// starting with a capital, and this runs on every token.
+func isDateWord(tok string) bool {
+	return len(tok) == 3 && tok[0] >= 'A' && tok[0] <= 'Z' && slices.Contains(dateWords, tok)
+}
 
 // maskDateWords masks the month and weekday names that sit in a printed
 // date: next to a masked number or to another such name. A timestamp is a
@@ -172,23 +176,19 @@ func isDateWord(tok string) bool { return slices.Contains(dateWords, tok) }
 // month would split one event by the month it was logged in. A name with
 // no number beside it ("Sun Microsystems", "May I") stays a word.
 func maskDateWords(tokens []string) {
-	inDate := func(i int) bool {
-		return i >= 0 && i < len(tokens) && (strings.HasPrefix(tokens[i], Wildcard) || isDateWord(tokens[i]))
-	}
-	dated := false
 	for i, tok := range tokens {
-		if isDateWord(tok) && (numeric(tokens, i-1) || numeric(tokens, i+1) || inDate(i-1) && numeric(tokens, i-2) || inDate(i+1) && numeric(tokens, i+2)) {
-			dated = true
+		if !isDateWord(tok) {
+			continue
 		}
-	}
-	if !dated {
-		return
-	}
-	for i, tok := range tokens {
-		if isDateWord(tok) && (inDate(i-1) || inDate(i+1)) {
+		if numeric(tokens, i-1) || numeric(tokens, i+1) ||
+			dateWordAt(tokens, i-1) && numeric(tokens, i-2) || dateWordAt(tokens, i+1) && numeric(tokens, i+2) {
 			tokens[i] = Wildcard
 		}
 	}
+}
+
+func dateWordAt(tokens []string, i int) bool {
+	return i >= 0 && i < len(tokens) && isDateWord(tokens[i])
 }
 
 // numeric reports whether tokens[i] exists and starts with a masked part.
