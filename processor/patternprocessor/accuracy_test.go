@@ -68,5 +68,5 @@ func TestPatternAccuracyHeldOut(t *testing.T) {
 	heldOut, err := EvaluateSplit(root, &out)
 	require.NoError(t, err)
 	t.Log("\n" + out.String())
-	assert.GreaterOrEqual(t, heldOut, 0.78, "mean held-out GA (reached 0.805; goal 0.90)")
+	assert.GreaterOrEqual(t, heldOut, 0.88, "mean held-out GA (reached 0.903; goal 0.90 on data not designed on, issue 10)")
 }

@@ -114,3 +114,42 @@ func BenchmarkTokensStructured(b *testing.B) {
 		tk.Tokens(lines[i%len(lines)])
 	}
 }
+
+// TestDateWordsMasked: month and weekday names inside a printed date are
+// variables like its digits; the same names without a number beside them
+// are words. Expected templates written by hand.
+func TestDateWordsMasked(t *testing.T) {
+	tk := NewTokenizer(0)
+	for line, want := range map[string]string{
+		"connection from 10.0.0.1 at Fri Jun 17 07:07:00 2005": "connection from <*> at <*> <*> <*> <*>:<*>:<*> <*>",
+		"backup finished Jul 4":                                "backup finished <*> <*>",
+		"due 3 May":                                            "due <*> <*>",
+		"Sun Microsystems JVM started":                         "Sun Microsystems JVM started",
+		"May I come in":                                        "May I come in",
+		"Mon Tue":                                              "Mon Tue",
+	} {
+		assert.Equal(t, want, strings.Join(tk.Tokens(line), " "), line)
+	}
+}
+
+// TestSingleWordDifferenceJoinsAtAnyThreshold: a line that differs from a
+// template in one word, with at least three other words agreeing, joins
+// it even when the threshold alone (5 of 6 < 0.9) would split it; two
+// differing words, or one with too little context, are still left to the
+// threshold.
+func TestSingleWordDifferenceJoinsAtAnyThreshold(t *testing.T) {
+	m := New(1, 0, 0.9)
+	tk := NewTokenizer(0)
+	a, _ := m.Match(tk.Tokens("Failed password for root from 10.0.0.1 port 22 ssh2"))
+	b, created := m.Match(tk.Tokens("Failed password for admin from 10.0.0.2 port 23 ssh2"))
+	assert.False(t, created)
+	assert.Same(t, a, b)
+	assert.Equal(t, "Failed password for <*> from <*> port <*> <*>", b.Template())
+	_, created = m.Match(tk.Tokens("Accepted publickey for guest from 10.0.0.3 port 24 ssh2"))
+	assert.True(t, created, "two words differ (3 of 5): the threshold decides")
+
+	short, _ := m.Match(tk.Tokens("scanner powered on"))
+	other, created := m.Match(tk.Tokens("scanner powered off"))
+	assert.True(t, created, "two agreeing words are not enough context")
+	assert.NotEqual(t, short.ID, other.ID)
+}

@@ -1,6 +1,7 @@
 package miner
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -59,6 +60,7 @@ func Truncate(s string, n int) string {
 
 // text appends the masked tokens of free text.
 func (t *Tokenizer) text(line string) {
+	from := len(t.tokens)
 	for i := 0; i < len(line); {
 		for i < len(line) && isSpace(line[i]) {
 			i++
@@ -80,6 +82,7 @@ func (t *Tokenizer) text(line string) {
 		}
 		t.tokens = append(t.tokens, t.mask(line[start:i], quoted))
 	}
+	maskDateWords(t.tokens[from:])
 }
 
 // mask returns tok with its variable parts replaced by the wildcard. It
@@ -154,4 +157,41 @@ func hasDigit(s string) bool {
 		}
 	}
 	return false
+}
+
+// dateWords are the month and weekday names that printed timestamps hold
+// ("Fri Jun 17 07:07:00 2005", "Jul  4 10:00:01").
+var dateWords = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+	"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+
+// isDateWord checks the shape first: most tokens are not three letters
+// starting with a capital, and this runs on every token.
+func isDateWord(tok string) bool {
+	return len(tok) == 3 && tok[0] >= 'A' && tok[0] <= 'Z' && slices.Contains(dateWords, tok)
+}
+
+// maskDateWords masks the month and weekday names that sit in a printed
+// date: next to a masked number or to another such name. A timestamp is a
+// variable as a whole, and its digits are masked already; left alone, its
+// month would split one event by the month it was logged in. A name with
+// no number beside it ("Sun Microsystems", "May I") stays a word.
+func maskDateWords(tokens []string) {
+	for i, tok := range tokens {
+		if !isDateWord(tok) {
+			continue
+		}
+		if numeric(tokens, i-1) || numeric(tokens, i+1) ||
+			dateWordAt(tokens, i-1) && numeric(tokens, i-2) || dateWordAt(tokens, i+1) && numeric(tokens, i+2) {
+			tokens[i] = Wildcard
+		}
+	}
+}
+
+func dateWordAt(tokens []string, i int) bool {
+	return i >= 0 && i < len(tokens) && isDateWord(tokens[i])
+}
+
+// numeric reports whether tokens[i] exists and starts with a masked part.
+func numeric(tokens []string, i int) bool {
+	return i >= 0 && i < len(tokens) && strings.HasPrefix(tokens[i], Wildcard)
 }
