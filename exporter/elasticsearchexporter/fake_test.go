@@ -268,3 +268,27 @@ func TestElasticsearchDownForAWhile(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	requireEachOnce(t, es, batches, per)
 }
+
+// The README's warning: with a finite retry_on_failure::max_elapsed_time,
+// an outage longer than it loses what was queued. 50 records sent while
+// Elasticsearch is down, max_elapsed_time 300ms: exporterhelper counts all
+// 50 as failed, and none arrives once it is back.
+func TestFiniteMaxElapsedTimeDropsInAnOutage(t *testing.T) {
+	es := esfake.Start(t, esfake.ShapeOTel)
+	es.SetDown(true)
+	cfg := testConfig(es.URL)
+	cfg.QueueConfig = createDefaultConfig().(*Config).QueueConfig
+	cfg.RetryConfig.MaxElapsedTime = 300 * time.Millisecond
+	tel := newTel(t)
+	exp := startLogs(t, cfg, tel)
+	const batches, per = 5, 10
+	for b := range batches {
+		require.NoError(t, exp.ConsumeLogs(context.Background(), logBatch(b, per)))
+	}
+	require.Eventually(t, func() bool {
+		return sumMetric(t, tel, "otelcol_exporter_send_failed_log_records", "", "") == batches*per
+	}, 30*time.Second, 50*time.Millisecond)
+	es.SetDown(false)
+	time.Sleep(500 * time.Millisecond)
+	assert.Zero(t, es.Count(), "dropped batches are not retried")
+}

@@ -118,28 +118,18 @@ func Binary(t testing.TB, name, module string) string {
 	if _, err := os.Stat(bin); err == nil {
 		return bin
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	lock, err := os.OpenFile(filepath.Join(dir, ".install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck
-	if _, err := os.Stat(bin); err == nil {
-		return bin // another package installed it while we waited
-	}
-	t.Logf("installing %s", module)
-	cmd := exec.Command("go", "install", module)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOBIN="+dir, "GOFLAGS=-mod=mod")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go install %s: %v\n%s", module, err, out)
-	}
+	withLock(t, func() {
+		if _, err := os.Stat(bin); err == nil {
+			return // another package installed it while we waited
+		}
+		t.Logf("installing %s", module)
+		cmd := exec.Command("go", "install", module)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOBIN="+dir, "GOFLAGS=-mod=mod")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go install %s: %v\n%s", module, err, out)
+		}
+	})
 	return bin
 }
 
