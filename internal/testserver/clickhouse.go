@@ -19,7 +19,7 @@ const ChDBPackage = "@chdb/lib-linux-x64-gnu@26.7.3-stable.1"
 // ChDB starts internal/chdbhttp, ClickHouse's HTTP interface over chDB,
 // on loopback with a temporary data folder. The library is installed into
 // .tools/chdb with npm when missing, and the server is built with go build.
-func ChDB(t testing.TB) *Server {
+func ChDB(t TB) *Server {
 	t.Helper()
 	lib := chdbLibrary(t)
 	bin := filepath.Join(t.TempDir(), "chdbhttp")
@@ -69,7 +69,7 @@ func ChDB(t testing.TB) *Server {
 }
 
 // chdbLibrary is the path of libchdb.so in .tools/chdb, installed once.
-func chdbLibrary(t testing.TB) string {
+func chdbLibrary(t TB) string {
 	t.Helper()
 	dir := filepath.Join(repoToolsDir(t), "chdb")
 	lib := filepath.Join(dir, "node_modules", "@chdb", "lib-linux-x64-gnu", "libchdb.so")
@@ -94,7 +94,7 @@ func chdbLibrary(t testing.TB) string {
 
 // withLock runs f holding the .tools install lock, so parallel test
 // packages do not install the same thing at once.
-func withLock(t testing.TB, f func()) {
+func withLock(t TB, f func()) {
 	t.Helper()
 	dir := repoToolsDir(t)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -236,7 +236,7 @@ func writeClickHouseConfig(t testing.TB, dir, tcpAddr, httpAddr string) {
 // repoToolsDir is the .tools folder of the otelhub repository, also when
 // the test runs in a nested module (testbed), so the 543 MB chDB library
 // is installed once.
-func repoToolsDir(t testing.TB) string {
+func repoToolsDir(t TB) string {
 	dir := filepath.Dir(toolsDir(t))
 	for d := dir; ; {
 		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil &&

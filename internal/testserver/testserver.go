@@ -134,7 +134,7 @@ func Binary(t testing.TB, name, module string) string {
 }
 
 // toolsDir is <repository root>/.tools, found from the module's go.mod.
-func toolsDir(t testing.TB) string {
+func toolsDir(t TB) string {
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -107,7 +108,7 @@ func (r *Runner) run(ctx context.Context, sc *Scenario, v Variant, path string, 
 		heap.Stop()
 		return errors.Join(err, r.stopTarget(ctx, tgt, nil))
 	}
-	faultEnd := r.schedule(f, start)
+	faultEnd, faultErr := r.schedule(f, start)
 	var counts sink.Counts
 	var waitErr error
 	if r.UserBackend == nil {
@@ -132,7 +133,7 @@ func (r *Runner) run(ctx context.Context, sc *Scenario, v Variant, path string, 
 		res.PeakHeapBytes = peakHeap
 	}
 	fill(res, sent.Load(), units.Load(), counts, start, faultEnd, usage)
-	return errors.Join(waitErr, stopErr, r.verdict(res, f))
+	return errors.Join(waitErr, stopErr, faultErr(), r.verdict(res, f))
 }
 
 // verdict: without a fault every sent unit must arrive exactly once and
@@ -203,17 +204,27 @@ func (r *Runner) backend() Backend {
 	return Backend{URL: r.Sink.BaseURL()}
 }
 
-// schedule injects the fault at its time and returns when it ends.
-func (r *Runner) schedule(f *Fault, start time.Time) time.Time {
+// schedule injects the fault at its time and returns when it ends, and
+// what says whether the sink could inject it: a fault run without its
+// fault must fail, not pass for a run that lost nothing.
+func (r *Runner) schedule(f *Fault, start time.Time) (time.Time, func() error) {
 	if f == nil {
-		return time.Time{}
+		return time.Time{}, func() error { return nil }
 	}
+	var mu sync.Mutex
+	var injectErr error
 	time.AfterFunc(time.Until(start.Add(f.At)), func() {
 		if err := r.Sink.Fault(f.Mode, f.For, f.Delay); err != nil {
-			fmt.Fprintln(os.Stderr, "fault:", err)
+			mu.Lock()
+			injectErr = fmt.Errorf("fault %s not injected: %w", f.Name, err)
+			mu.Unlock()
 		}
 	})
-	return start.Add(f.At + f.For)
+	return start.Add(f.At + f.For), func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return injectErr
+	}
 }
 
 // await waits until the generator has handed over every item and the sink
