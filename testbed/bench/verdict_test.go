@@ -1,0 +1,89 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelhub/otelhub/testbed/sink"
+)
+
+// faulty is a logs exporter that posts each batch to a _bulk sink, with a
+// deliberate defect: it drops the first record it sees, sends it twice, or
+// sends a body that is not _bulk. It ignores the sink's answer, as a buggy
+// exporter would, so that only the sink's counts can catch it.
+func faulty(defect string) func(context.Context, Backend) (component.Component, error) {
+	return func(_ context.Context, b Backend) (component.Component, error) {
+		first := true
+		c, err := consumer.NewLogs(func(_ context.Context, ld plog.Logs) error {
+			var body bytes.Buffer
+			for _, rl := range ld.ResourceLogs().All() {
+				for _, sl := range rl.ScopeLogs().All() {
+					for _, lr := range sl.LogRecords().All() {
+						seq, _ := lr.Attributes().Get(SeqAttribute)
+						doc := fmt.Sprintf("{\"create\":{}}\n{\"@timestamp\":%q,\"seq\":%d}\n",
+							lr.Timestamp().AsTime().UTC().Format(time.RFC3339Nano), seq.Int())
+						n := 1
+						if first {
+							first = false
+							switch defect {
+							case "drop":
+								n = 0
+							case "duplicate":
+								n = 2
+							}
+						}
+						body.WriteString(strings.Repeat(doc, n))
+					}
+				}
+			}
+			if defect == "garbage" {
+				body.Reset()
+				body.WriteString("not bulk\n")
+			}
+			resp, err := http.Post(b.URL+"/_bulk", "application/x-ndjson", &body)
+			if err == nil {
+				resp.Body.Close()
+			}
+			return nil
+		})
+		return struct {
+			component.StartFunc
+			component.ShutdownFunc
+			consumer.Logs
+		}{Logs: c}, err
+	}
+}
+
+// TestVerdictCatchesDefects: a variant that loses, duplicates or garbles
+// items fails its run; a faithful one passes.
+func TestVerdictCatchesDefects(t *testing.T) {
+	sk, err := sink.Local("esbulk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sk.Close()
+	sc := &Scenario{Name: "defects", Signal: Logs, SinkKind: "esbulk",
+		Units: func(data any) (int64, error) { return int64(data.(plog.Logs).LogRecordCount()), nil }}
+	r := &Runner{Sink: sk, Load: Load{Items: 2000, BatchSize: 200, Services: 5}, Drain: 2 * time.Second}
+	for _, tc := range []struct {
+		defect string
+		ok     bool
+	}{{"none", true}, {"drop", false}, {"duplicate", false}, {"garbage", false}} {
+		res := r.Run(context.Background(), sc, Variant{Name: tc.defect, Role: Ours, Exporter: faulty(tc.defect)}, InProcess, 1, nil)
+		if res.OK != tc.ok {
+			t.Errorf("%s: ok=%v, want %v (sent %d, expected %d, counted %d, dup %d, invalid %d: %s)",
+				tc.defect, res.OK, tc.ok, res.Items, res.Expected, res.Counted, res.Duplicates, res.Invalid, res.Error)
+		} else {
+			t.Logf("%s: ok=%v %s", tc.defect, res.OK, res.Error)
+		}
+	}
+}
