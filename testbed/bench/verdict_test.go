@@ -87,3 +87,37 @@ func TestVerdictCatchesDefects(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusingVariantFails: a variant that stops accepting data (its
+// queue stuck full, say) fails its run after Drain instead of hanging
+// the benchmark.
+func TestRefusingVariantFails(t *testing.T) {
+	sk, err := sink.Local("esbulk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sk.Close()
+	sc := &Scenario{Name: "refuses", Signal: Logs, SinkKind: "esbulk",
+		Units: func(data any) (int64, error) { return int64(data.(plog.Logs).LogRecordCount()), nil }}
+	refuse := func(context.Context, Backend) (component.Component, error) {
+		c, err := consumer.NewLogs(func(context.Context, plog.Logs) error { return fmt.Errorf("queue is full") })
+		return struct {
+			component.StartFunc
+			component.ShutdownFunc
+			consumer.Logs
+		}{Logs: c}, err
+	}
+	r := &Runner{Sink: sk, Load: Load{Items: 1000, BatchSize: 100, Services: 5}, Drain: time.Second}
+	done := make(chan Result, 1)
+	go func() {
+		done <- r.Run(context.Background(), sc, Variant{Name: "refuses", Role: Ours, Exporter: refuse}, InProcess, 1, nil)
+	}()
+	select {
+	case res := <-done:
+		if res.OK {
+			t.Errorf("a variant that accepted nothing passed: %+v", res)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the run did not end 20 s after its variant stopped accepting (Drain is 1 s)")
+	}
+}
