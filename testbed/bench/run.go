@@ -249,9 +249,7 @@ func (r *Runner) await(sc *Scenario, v Variant, path string, sent, units *atomic
 		last = c
 		r.progress(sc, v, path, sent.Load(), c, units.Load(), start)
 		if sent.Load() >= r.Load.Items && c.Distinct >= units.Load() {
-			// A short grace lets late duplicates show.
-			time.Sleep(200 * time.Millisecond)
-			return r.Sink.Counts()
+			return r.settle(c)
 		}
 		if time.Since(progressAt) > r.Drain {
 			return c, fmt.Errorf("stalled for %s: %d of %d items accepted, sink at %d of %d units",
@@ -259,6 +257,22 @@ func (r *Runner) await(sc *Scenario, v Variant, path string, sent, units *atomic
 		}
 	}
 	return last, nil
+}
+
+// settle is the final count: polled until the sink's units hold still
+// for one 200 ms poll, so that late duplicates show, and a sink that
+// verifies distinct units only when nothing arrives (chDB) gives its
+// exact count; bounded by Drain.
+func (r *Runner) settle(c sink.Counts) (sink.Counts, error) {
+	deadline := time.Now().Add(r.Drain)
+	for {
+		time.Sleep(200 * time.Millisecond)
+		next, err := r.Sink.Counts()
+		if err != nil || next.Units == c.Units || time.Now().After(deadline) {
+			return next, err
+		}
+		c = next
+	}
 }
 
 func (r *Runner) progress(sc *Scenario, v Variant, path string, sent int64, c sink.Counts, units int64, start time.Time) {
