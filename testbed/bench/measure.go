@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"sync/atomic"
@@ -22,8 +23,11 @@ func selfCPU() float64 {
 
 // resetPeakRSS makes VmHWM start again from the current RSS (Linux
 // clear_refs 5), so that each run reports its own peak. It reports false
-// where the kernel does not allow it.
+// where the kernel does not allow it. Freed heap is first returned to
+// the OS: the runtime keeps it resident for minutes otherwise, and the
+// previous variant's garbage would count in this run's peak.
 func resetPeakRSS() bool {
+	debug.FreeOSMemory()
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 }
 

@@ -22,19 +22,19 @@ type Plan struct {
 // unavailable variants included (as failed results that say why).
 func (r *Runner) RunScenario(ctx context.Context, sc *Scenario, p Plan) []Result {
 	var out []Result
+	// Once per scenario, whichever paths run: an unavailable variant has
+	// no form on any path, and must still show in the results.
+	for _, v := range sc.Variants {
+		if v.Unavailable != "" && len(p.Paths) > 0 {
+			out = append(out, Result{Scenario: sc.Name, Variant: v.Name, Role: v.Role, Path: p.Paths[0],
+				Error: "unavailable: " + v.Unavailable})
+		}
+	}
 	for _, path := range p.Paths {
 		vs := variantsOn(sc, path)
-		for _, v := range vs {
-			if v.Unavailable != "" {
-				out = append(out, Result{Scenario: sc.Name, Variant: v.Name, Role: v.Role, Path: path,
-					Error: "unavailable: " + v.Unavailable})
-			}
-		}
 		for round := 1; round <= p.Rounds; round++ {
 			for _, v := range vs {
-				if v.Unavailable == "" {
-					out = append(out, r.Run(ctx, sc, v, path, round, nil))
-				}
+				out = append(out, r.Run(ctx, sc, v, path, round, nil))
 			}
 		}
 	}
@@ -45,7 +45,7 @@ func (r *Runner) RunScenario(ctx context.Context, sc *Scenario, p Plan) []Result
 	fr.Load = p.FaultLoad
 	for i := range p.Faults {
 		for _, v := range variantsOn(sc, InProcess) {
-			if v.Unavailable == "" && (!p.OursOnlyFaults || v.Role == Ours) {
+			if !p.OursOnlyFaults || v.Role == Ours {
 				out = append(out, fr.Run(ctx, sc, v, InProcess, 1, &p.Faults[i]))
 			}
 		}
@@ -53,12 +53,11 @@ func (r *Runner) RunScenario(ctx context.Context, sc *Scenario, p Plan) []Result
 	return out
 }
 
-// variantsOn lists the variants that have a form on path, in order.
+// variantsOn lists the variants that can run on path, in order.
 func variantsOn(sc *Scenario, path string) []Variant {
 	var vs []Variant
 	for _, v := range sc.Variants {
-		if (path == InProcess && v.Exporter != nil) || (path == EndToEnd && v.Process != nil) ||
-			(v.Unavailable != "" && path == InProcess) {
+		if v.Unavailable == "" && ((path == InProcess && v.Exporter != nil) || (path == EndToEnd && v.Process != nil)) {
 			vs = append(vs, v)
 		}
 	}

@@ -231,6 +231,7 @@ func (r *Runner) schedule(f *Fault, start time.Time) (time.Time, func() error) {
 // holds every unit, or the sink stops progressing for r.Drain.
 func (r *Runner) await(sc *Scenario, v Variant, path string, sent, units *atomic.Int64, start time.Time) (sink.Counts, error) {
 	var last sink.Counts
+	lastSent := int64(-1)
 	progressAt := time.Now()
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
@@ -239,21 +240,39 @@ func (r *Runner) await(sc *Scenario, v Variant, path string, sent, units *atomic
 		if err != nil {
 			return last, err
 		}
-		if c.Distinct != last.Distinct || sent.Load() < r.Load.Items {
-			progressAt = time.Now()
+		// Progress is the sink counting more or the variant accepting
+		// more; a variant that stops accepting fails after Drain rather
+		// than hanging the run.
+		if n := sent.Load(); c.Distinct != last.Distinct || n != lastSent {
+			progressAt, lastSent = time.Now(), n
 		}
 		last = c
 		r.progress(sc, v, path, sent.Load(), c, units.Load(), start)
 		if sent.Load() >= r.Load.Items && c.Distinct >= units.Load() {
-			// A short grace lets late duplicates show.
-			time.Sleep(200 * time.Millisecond)
-			return r.Sink.Counts()
+			return r.settle(c)
 		}
 		if time.Since(progressAt) > r.Drain {
-			return c, fmt.Errorf("sink stalled at %d of %d units for %s", c.Distinct, units.Load(), r.Drain)
+			return c, fmt.Errorf("stalled for %s: %d of %d items accepted, sink at %d of %d units",
+				r.Drain, sent.Load(), r.Load.Items, c.Distinct, units.Load())
 		}
 	}
 	return last, nil
+}
+
+// settle is the final count: polled until the sink's units hold still
+// for one 200 ms poll, so that late duplicates show, and a sink that
+// verifies distinct units only when nothing arrives (chDB) gives its
+// exact count; bounded by Drain.
+func (r *Runner) settle(c sink.Counts) (sink.Counts, error) {
+	deadline := time.Now().Add(r.Drain)
+	for {
+		time.Sleep(200 * time.Millisecond)
+		next, err := r.Sink.Counts()
+		if err != nil || next.Units == c.Units || time.Now().After(deadline) {
+			return next, err
+		}
+		c = next
+	}
 }
 
 func (r *Runner) progress(sc *Scenario, v Variant, path string, sent int64, c sink.Counts, units int64, start time.Time) {

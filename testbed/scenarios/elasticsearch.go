@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
@@ -64,8 +65,15 @@ type baseline struct {
 }
 
 func bulkIndexerBaseline(_ context.Context, b bench.Backend) (component.Component, error) {
+	// Headers (OTELHUB_BENCH_HEADERS) go on every request, as otelhub's
+	// exporter sends them; go-elasticsearch uses Username/Password only
+	// when no Authorization header is set.
+	hdr := http.Header{}
+	for k, v := range b.Headers {
+		hdr.Set(k, string(v))
+	}
 	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{b.URL},
-		Username: b.Username, Password: string(b.Password)})
+		Username: b.Username, Password: string(b.Password), Header: hdr})
 	if err != nil {
 		return nil, err
 	}

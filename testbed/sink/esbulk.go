@@ -47,32 +47,49 @@ func (esBulk) decode(r *http.Request, body []byte, c *Counter) (int, error) {
 			return 0, fmt.Errorf("gzip: %w", err)
 		}
 	}
+	now := time.Now()
+	units, err := bulkDocs(body, now)
+	if err != nil {
+		return 0, err
+	}
+	// Counted only once the whole body decoded: a refused request adds
+	// nothing.
+	for _, u := range units {
+		c.add(u.hash, u.tsMs, now)
+	}
+	return len(units), nil
+}
+
+type unit struct {
+	hash uint64
+	tsMs int64
+}
+
+// bulkDocs reads index/create action lines, each followed by a document
+// (a JSON object), as the _bulk API takes them for writes.
+func bulkDocs(body []byte, now time.Time) ([]unit, error) {
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(nil, 64<<20)
-	now := time.Now()
-	docs := 0
+	var out []unit
 	for sc.Scan() {
 		action := sc.Bytes()
 		if len(bytes.TrimSpace(action)) == 0 {
 			continue
 		}
 		var a map[string]json.RawMessage
-		if err := json.Unmarshal(action, &a); err != nil || len(a) != 1 {
-			return 0, fmt.Errorf("bulk action line %q is not one action", truncate(action))
+		if err := json.Unmarshal(action, &a); err != nil || len(a) != 1 || (a["create"] == nil && a["index"] == nil) {
+			return nil, fmt.Errorf("bulk action line %q is not one create or index action", truncate(action))
 		}
 		if !sc.Scan() {
-			return 0, fmt.Errorf("bulk action without a document")
+			return nil, fmt.Errorf("bulk action without a document")
 		}
-		var doc struct {
-			Timestamp json.RawMessage `json:"@timestamp"`
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil || doc == nil {
+			return nil, fmt.Errorf("bulk document %q is not a JSON object", truncate(sc.Bytes()))
 		}
-		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
-			return 0, fmt.Errorf("bulk document: %w", err)
-		}
-		c.add(bytesHash(sc.Bytes()), timestampMs(doc.Timestamp, now), now)
-		docs++
+		out = append(out, unit{bytesHash(sc.Bytes()), timestampMs(doc["@timestamp"], now)})
 	}
-	return docs, sc.Err()
+	return out, sc.Err()
 }
 
 // timestampMs reads @timestamp as RFC 3339 text or epoch milliseconds;

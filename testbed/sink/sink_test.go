@@ -144,3 +144,30 @@ func TestESBulkCounts(t *testing.T) {
 		t.Errorf("counts = %+v, want 2 units, 2 distinct, 1 invalid", got)
 	}
 }
+
+// A _bulk write must be index or create actions, each followed by a
+// document (a JSON object): well-formed JSON that is not one is garbage
+// the sink refuses, not a counted document.
+func TestESBulkRefusesNonDocuments(t *testing.T) {
+	c, err := Local("esbulk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, body := range []string{
+		`{"create":{}}` + "\nnull\n",
+		`{"create":{}}` + "\n[1,2]\n",
+		`{"create":{}}` + "\n\"text\"\n",
+		`{"delete":{"_id":"1"}}` + "\n" + `{"@timestamp":"2026-11-27T00:00:00Z"}` + "\n",
+		// a good document before the bad one is not counted either: the
+		// request as a whole was refused
+		`{"create":{}}` + "\n" + `{"a":1}` + "\n" + `{"create":{}}` + "\nnull\n",
+	} {
+		if code, _ := post(t, c.URL, []byte(body)); code != http.StatusBadRequest {
+			t.Errorf("%q: status %d, want 400", body, code)
+		}
+	}
+	if got, _ := c.Counts(); got.Units != 0 || got.Invalid != 5 {
+		t.Errorf("counts = %+v, want 0 units, 5 invalid", got)
+	}
+}
