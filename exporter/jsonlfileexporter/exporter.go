@@ -57,6 +57,12 @@ func (w *fileWriter) open() error {
 	if err != nil {
 		return fmt.Errorf("jsonlfile: %w", err)
 	}
+	// The mode above only applies to a new file; one left by an earlier
+	// version (created 0644) is narrowed too.
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("jsonlfile: %w", err)
+	}
 	st, err := f.Stat()
 	if err != nil {
 		_ = f.Close()
