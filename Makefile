@@ -59,8 +59,12 @@ $(shell mkdir -p build; echo '$(VERSION)' | cmp -s - build/version || echo '$(VE
 
 # What a distribution is built from: its manifest, the module files and
 # our component sources (tests, test data and docs excluded).
-SRCS := go.mod go.sum build/version $(shell find exporter extension processor receiver internal -type f \
-	-not -name '*_test.go' -not -path '*/testdata/*' -not -name '*.md' 2>/dev/null)
+# build/srcs lists them and is rewritten only when the list changes, so
+# that a deleted source file rebuilds too (no remaining file is newer).
+SRCFILES := $(shell find exporter extension processor receiver internal -type f \
+	-not -name '*_test.go' -not -path '*/testdata/*' -not -name '*.md' 2>/dev/null | LC_ALL=C sort)
+$(shell printf '%s\n' $(SRCFILES) | cmp -s - build/srcs || printf '%s\n' $(SRCFILES) > build/srcs)
+SRCS := go.mod go.sum build/version build/srcs $(SRCFILES)
 
 # Each distribution: ocb generates build/<name> from a copy of the manifest
 # with the version filled in, compiles it, and the binary is copied to
