@@ -166,7 +166,13 @@ func (w *fileWriter) write(line []byte, marshalErr error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.file == nil {
-		return fmt.Errorf("jsonlfile: %s is not open", w.cfg.Path)
+		// Started but closed by a failed rotation: the retry reopens.
+		if w.users == 0 {
+			return fmt.Errorf("jsonlfile: %s is not open", w.cfg.Path)
+		}
+		if err := w.open(); err != nil {
+			return err
+		}
 	}
 	// A line larger than the limit still gets a file of its own.
 	if n := int64(len(line)) + 1; w.size > 0 && w.size+n > w.maxBytes() {
