@@ -52,8 +52,13 @@ testdeps: $(TOOLS)/victoria-metrics $(TOOLS)/victoria-logs
 # or commit (`git describe`), or VERSION=... on the command line, plus the
 # build date. build/version holds the git part and is rewritten only when
 # it changes, so that a new commit rebuilds but an unchanged tree does not.
+# "-dirty" follows only the build's inputs (not docs, tests or test data):
+# with `--dirty`, editing the README made the next `make run` rebuild.
 ifeq ($(origin VERSION),undefined)
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+VERSION := $(shell git describe --tags --always 2>/dev/null || echo unknown)$(shell \
+	git status --porcelain -- go.mod go.sum builder-config.yaml distributions \
+	exporter extension processor receiver internal ':(exclude)*_test.go' \
+	':(exclude)*.md' ':(exclude,glob)**/testdata/**' 2>/dev/null | grep -q . && echo -dirty)
 endif
 $(shell mkdir -p build; echo '$(VERSION)' | cmp -s - build/version || echo '$(VERSION)' > build/version)
 
