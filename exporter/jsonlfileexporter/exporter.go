@@ -42,6 +42,12 @@ func (w *fileWriter) start(context.Context, component.Host) error {
 	if err := w.open(); err != nil {
 		return err
 	}
+	// Older files an earlier version rotated (0644 then) are narrowed too.
+	for i := 1; i <= w.cfg.Rotation.MaxBackups; i++ {
+		if err := os.Chmod(w.backup(i), 0o600); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("jsonlfile: %w", err)
+		}
+	}
 	if w.cfg.FlushInterval > 0 {
 		w.stop = make(chan struct{})
 		w.stopped.Add(1)

@@ -159,21 +159,25 @@ func TestLiveFileHoldsOnlyWholeLines(t *testing.T) {
 	}
 }
 
-// A file left by an earlier otelhub, which created it 0644, is narrowed to
-// the owner at start: the open mode alone only applies to new files.
+// A file left by an earlier otelhub, which created it 0644, and its rotated
+// files are narrowed to the owner at start: the open mode alone only applies to new files.
 func TestExistingWorldReadableFileBecomesOwnerOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out.jsonl")
-	require.NoError(t, os.WriteFile(path, []byte("{}\n"), 0o644))
-	require.NoError(t, os.Chmod(path, 0o644)) // past the umask
+	for _, p := range []string{path, path + ".1"} {
+		require.NoError(t, os.WriteFile(p, []byte("{}\n"), 0o644))
+		require.NoError(t, os.Chmod(p, 0o644)) // past the umask
+	}
 	cfg := createDefaultConfig().(*Config)
 	cfg.Path = path
 	e, err := NewFactory().CreateLogs(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background(), componenttest.NewNopHost()))
 	t.Cleanup(func() { require.NoError(t, e.Shutdown(context.Background())) })
-	info, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	for _, p := range []string{path, path + ".1"} {
+		info, err := os.Stat(p)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), p)
+	}
 }
 
 // A rotation that fails (here its folder is gone) returns an error for
