@@ -52,15 +52,24 @@ testdeps: $(TOOLS)/victoria-metrics $(TOOLS)/victoria-logs
 # or commit (`git describe`), or VERSION=... on the command line, plus the
 # build date. build/version holds the git part and is rewritten only when
 # it changes, so that a new commit rebuilds but an unchanged tree does not.
+# "-dirty" follows only the build's inputs (not docs, tests or test data):
+# with `--dirty`, editing the README made the next `make run` rebuild.
 ifeq ($(origin VERSION),undefined)
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+VERSION := $(shell git describe --tags --always 2>/dev/null || echo unknown)$(shell \
+	git status --porcelain -- go.mod go.sum builder-config.yaml distributions \
+	exporter extension processor receiver internal ':(exclude)*_test.go' \
+	':(exclude)*.md' ':(exclude,glob)**/testdata/**' 2>/dev/null | grep -q . && echo -dirty)
 endif
 $(shell mkdir -p build; echo '$(VERSION)' | cmp -s - build/version || echo '$(VERSION)' > build/version)
 
 # What a distribution is built from: its manifest, the module files and
 # our component sources (tests, test data and docs excluded).
-SRCS := go.mod go.sum build/version $(shell find exporter extension processor receiver internal -type f \
-	-not -name '*_test.go' -not -path '*/testdata/*' -not -name '*.md' 2>/dev/null)
+# build/srcs lists them and is rewritten only when the list changes, so
+# that a deleted source file rebuilds too (no remaining file is newer).
+SRCFILES := $(shell find exporter extension processor receiver internal -type f \
+	-not -name '*_test.go' -not -path '*/testdata/*' -not -name '*.md' 2>/dev/null | LC_ALL=C sort)
+$(shell printf '%s\n' $(SRCFILES) | cmp -s - build/srcs || printf '%s\n' $(SRCFILES) > build/srcs)
+SRCS := go.mod go.sum build/version build/srcs $(SRCFILES)
 
 # Each distribution: ocb generates build/<name> from a copy of the manifest
 # with the version filled in, compiles it, and the binary is copied to

@@ -32,5 +32,25 @@ expect 1 bin/otelhub-gateway go.sum
 expect 1 bin/otelhub-gateway distributions/otelhub-gateway/manifest.yaml
 expect 0 bin/otelhub distributions/otelhub-gateway/manifest.yaml
 expect 1 bin/otelhub builder-config.yaml
+# Editing a doc for real, not only as -W pretends, leaves the version
+# (its "-dirty" follows only the build's inputs) and so the binaries alone.
+readme=$(mktemp)
+cp -p README.md "$readme"
+echo >> README.md
+expect 0 bin/otelhub
+cp -p "$readme" README.md
+rm -f "$readme"
+
+# A deleted source file rebuilds too: as if the last build had seen one more
+# file, the list (build/srcs) changes. Its time stamp is put back after.
+if [ -f build/srcs ]; then
+  saved=$(mktemp)
+  cp -p build/srcs "$saved"
+  { cat "$saved"; echo internal/deleted_since_the_build.go; } > build/srcs
+  touch -r "$saved" build/srcs
+  expect 1 bin/otelhub
+  cp -p "$saved" build/srcs
+  rm -f "$saved"
+fi
 [ "$fail" = 0 ] && echo "ok: distributions rebuild only when their inputs change"
 exit "$fail"

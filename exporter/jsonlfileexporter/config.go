@@ -24,8 +24,9 @@ type Config struct {
 
 // RotationConfig: when the file would grow past MaxMegabytes it is renamed
 // to <path>.1 (older ones shift to .2, .3, ...) and a new file is started;
-// files past MaxBackups are deleted. The total is bounded by
-// (MaxBackups+1) * MaxMegabytes.
+// files past MaxBackups are deleted. A line (one batch) larger than
+// MaxMegabytes gets a file of its own, so the total is bounded by
+// (MaxBackups+1) * max(MaxMegabytes, largest batch).
 type RotationConfig struct {
 	// MaxMegabytes is the size (MiB) at which the file is rotated.
 	MaxMegabytes int `mapstructure:"max_megabytes"`

@@ -42,6 +42,12 @@ func (w *fileWriter) start(context.Context, component.Host) error {
 	if err := w.open(); err != nil {
 		return err
 	}
+	// Older files an earlier version rotated (0644 then) are narrowed too.
+	for i := 1; i <= w.cfg.Rotation.MaxBackups; i++ {
+		if err := os.Chmod(w.backup(i), 0o600); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("jsonlfile: %w", err)
+		}
+	}
 	if w.cfg.FlushInterval > 0 {
 		w.stop = make(chan struct{})
 		w.stopped.Add(1)
@@ -55,6 +61,12 @@ func (w *fileWriter) start(context.Context, component.Host) error {
 func (w *fileWriter) open() error {
 	f, err := os.OpenFile(w.cfg.Path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
+		return fmt.Errorf("jsonlfile: %w", err)
+	}
+	// The mode above only applies to a new file; one left by an earlier
+	// version (created 0644) is narrowed too.
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
 		return fmt.Errorf("jsonlfile: %w", err)
 	}
 	st, err := f.Stat()
@@ -160,7 +172,13 @@ func (w *fileWriter) write(line []byte, marshalErr error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.file == nil {
-		return fmt.Errorf("jsonlfile: %s is not open", w.cfg.Path)
+		// Started but closed by a failed rotation: the retry reopens.
+		if w.users == 0 {
+			return fmt.Errorf("jsonlfile: %s is not open", w.cfg.Path)
+		}
+		if err := w.open(); err != nil {
+			return err
+		}
 	}
 	// A line larger than the limit still gets a file of its own.
 	if n := int64(len(line)) + 1; w.size > 0 && w.size+n > w.maxBytes() {

@@ -158,3 +158,59 @@ func TestLiveFileHoldsOnlyWholeLines(t *testing.T) {
 		}
 	}
 }
+
+// A file left by an earlier otelhub, which created it 0644, and its rotated
+// files are narrowed to the owner at start: the open mode alone only applies to new files.
+func TestExistingWorldReadableFileBecomesOwnerOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.jsonl")
+	for _, p := range []string{path, path + ".1"} {
+		require.NoError(t, os.WriteFile(p, []byte("{}\n"), 0o644))
+		require.NoError(t, os.Chmod(p, 0o644)) // past the umask
+	}
+	cfg := createDefaultConfig().(*Config)
+	cfg.Path = path
+	e, err := NewFactory().CreateLogs(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)
+	require.NoError(t, err)
+	require.NoError(t, e.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, e.Shutdown(context.Background())) })
+	for _, p := range []string{path, path + ".1"} {
+		info, err := os.Stat(p)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), p)
+	}
+}
+
+// A rotation that fails (here its folder is gone) returns an error for
+// the pipeline to retry, and the retry, once the folder is back, writes:
+// the failed rotation must not leave the exporter closed for good.
+func TestWritesAgainAfterAFailedRotation(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sub")
+	path := filepath.Join(dir, "out.jsonl")
+	cfg := createDefaultConfig().(*Config)
+	cfg.Path, cfg.FlushInterval = path, 0
+	cfg.Rotation = RotationConfig{MaxMegabytes: 1, MaxBackups: 1}
+	e, err := NewFactory().CreateLogs(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, e.Start(ctx, componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, e.Shutdown(ctx)) })
+	big := func(word string) plog.Logs {
+		ld := plog.NewLogs()
+		ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().
+			Body().SetStr(word + strings.Repeat("x", 600<<10))
+		return ld
+	}
+	require.NoError(t, e.ConsumeLogs(ctx, big("first")))
+
+	// The folder is replaced by a file: the rotation the next line needs fails.
+	require.NoError(t, os.Rename(dir, dir+".moved"))
+	require.NoError(t, os.WriteFile(dir, nil, 0o600))
+	require.Error(t, e.ConsumeLogs(ctx, big("second")))
+
+	require.NoError(t, os.Remove(dir))
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	require.NoError(t, e.ConsumeLogs(ctx, big("second")))
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "second")
+}

@@ -22,6 +22,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 )
 
 // selfSigned writes a certificate for 127.0.0.1 and its key, and returns
@@ -88,6 +95,26 @@ func TestGatewayAuthTakesTokenOnlyOverTLS(t *testing.T) {
 	conn, err := tls.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", p.grpc), &tls.Config{RootCAs: pool, NextProtos: []string{"h2"}})
 	require.NoError(t, err, "gRPC port must speak TLS")
 	conn.Close()
+
+	// and an OTLP/gRPC export over it needs the token too.
+	cc, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", p.grpc),
+		grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: pool})))
+	require.NoError(t, err)
+	defer cc.Close()
+	export := func(auth string) codes.Code {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if auth != "" {
+			ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+auth)
+		}
+		ld, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs([]byte(logJSON("grpc")))
+		require.NoError(t, err)
+		_, err = plogotlp.NewGRPCClient(cc).Export(ctx, plogotlp.NewExportRequestFromLogs(ld))
+		return status.Code(err)
+	}
+	assert.Equal(t, codes.OK, export(token), "gRPC with the token")
+	assert.Equal(t, codes.Unauthenticated, export(""), "gRPC without a token")
+	assert.Equal(t, codes.Unauthenticated, export("wrong"), "gRPC with a wrong token")
 }
 
 // Without its certificate the gateway does not start: it never falls back
