@@ -62,7 +62,7 @@ func ChDB(t TB) *Server {
 	case <-time.After(60 * time.Second):
 		t.Fatal("chdbhttp did not start in 60s")
 	}
-	if err := waitHealthy(s.URL+"/ping", 30*time.Second); err != nil {
+	if err := WaitHealthy(s.URL+"/ping", 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -170,7 +170,7 @@ func (c *ClickHouse) Start() {
 		c.t.Fatal(err)
 	}
 	c.cmd, c.log = cmd, logf
-	if err := waitHealthy(c.URL+"/ping", 60*time.Second); err != nil {
+	if err := WaitHealthy(c.URL+"/ping", 60*time.Second); err != nil {
 		out, _ := os.ReadFile(filepath.Join(c.dir, "err.log"))
 		c.t.Fatalf("clickhouse-server did not start: %v\n%s", err, out)
 	}

@@ -61,7 +61,7 @@ func start(t testing.TB, bin string, args func(addr, dir string) []string) *Serv
 	}
 	s := &Server{URL: "http://" + addr, cmd: cmd, log: logf}
 	t.Cleanup(s.stop)
-	if err := waitHealthy(s.URL+"/health", 30*time.Second); err != nil {
+	if err := WaitHealthy(s.URL+"/health", 30*time.Second); err != nil {
 		out, _ := os.ReadFile(logf.Name())
 		t.Fatalf("%s did not become healthy: %v\n%s", bin, err, out)
 	}
@@ -81,7 +81,9 @@ func (s *Server) stop() {
 	_ = s.log.Close()
 }
 
-func waitHealthy(url string, limit time.Duration) error {
+// WaitHealthy polls url until it answers 200 or limit passes; it returns
+// the last error seen. The testbed waits for its child collectors with it.
+func WaitHealthy(url string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	var last error
 	for time.Now().Before(deadline) {

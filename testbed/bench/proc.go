@@ -3,12 +3,13 @@ package bench
 import (
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/otelhub/otelhub/internal/testserver"
 )
 
 // Proc is a peer running as a child process.
@@ -40,7 +41,7 @@ func StartProc(env Env, bin string, args []string, otlpURL, health string) (*Pro
 		return nil, err
 	}
 	p := &Proc{OTLPURL: otlpURL, cmd: cmd, logPath: logPath}
-	if err := waitHTTP(health, 60*time.Second); err != nil {
+	if err := testserver.WaitHealthy(health, 60*time.Second); err != nil {
 		p.Stop()
 		out, _ := os.ReadFile(logPath)
 		return nil, fmt.Errorf("%s not ready: %v\n%s", bin, err, tail(out, 2000))
@@ -74,24 +75,6 @@ func (p *Proc) Stop() Usage {
 }
 
 func tvSeconds(tv syscall.Timeval) float64 { return float64(tv.Sec) + float64(tv.Usec)/1e6 }
-
-func waitHTTP(url string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	var last error
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("status %d", resp.StatusCode)
-		}
-		last = err
-		time.Sleep(100 * time.Millisecond)
-	}
-	return last
-}
 
 // FreeAddr returns a loopback address with a free port.
 func FreeAddr() (string, error) {
