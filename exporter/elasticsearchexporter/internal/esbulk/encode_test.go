@@ -299,14 +299,3 @@ func TestExponentialHistogramValuesAscend(t *testing.T) {
 
 // Strings round-trip through encoding/json: control characters, quotes,
 // HTML characters, invalid UTF-8 and line separators.
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	for _, s := range []string{"", "plain", "q\"b\\s/", "\x00\x1f\x7f", "<&>", "\xff\xfeok", "\u2028\u2029", "é漢🙂", "a\xc3"} {
-		var got, want string
-		require.NoError(t, json.Unmarshal(appendString(nil, s), &got), s)
-		ref, err := json.Marshal(s)
-		require.NoError(t, err)
-		require.NoError(t, json.Unmarshal(ref, &want))
-		assert.Equal(t, want, got, "%q", s)
-		assert.Equal(t, string(ref), string(appendString(nil, s)), "%q", s)
-	}
-}

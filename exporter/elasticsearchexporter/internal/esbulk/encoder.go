@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"strings"
 
+	"github.com/otelhub/otelhub/internal/jsonstr"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
@@ -149,13 +150,13 @@ func (e *Encoder) begin(b *Batch, typ string, at pcommon.Timestamp, sc scopes, w
 	if withID && e.opt.IDAttribute != "" {
 		if v, ok := sc.item.Get(e.opt.IDAttribute); ok && v.Type() != pcommon.ValueTypeEmpty {
 			w.b = append(w.b, `,"_id":`...)
-			w.b = appendString(w.b, idString(v))
+			w.b = jsonstr.Append(w.b, idString(v))
 			d.HasID = true
 		}
 	}
 	if e.opt.Pipeline != "" {
 		w.b = append(w.b, `,"pipeline":`...)
-		w.b = appendString(w.b, e.opt.Pipeline)
+		w.b = jsonstr.Append(w.b, e.opt.Pipeline)
 	}
 	if e.act != nil {
 		w.b = appendDynamicTemplates(w.b, e.act)
@@ -256,7 +257,7 @@ func appendDSPart(b []byte, s string, max int) []byte {
 // appendEscapedRaw writes s inside an already opened JSON string.
 func appendEscapedRaw(b []byte, s string) []byte {
 	n := len(b)
-	b = appendString(b, s)
+	b = jsonstr.Append(b, s)
 	copy(b[n:], b[n+1:len(b)-1])
 	return b[:len(b)-2]
 }

@@ -6,8 +6,8 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"github.com/otelhub/otelhub/internal/jsonstr"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
@@ -64,7 +64,7 @@ func (w *jw) close(c byte) {
 func (w *jw) key(k string) {
 	w.sep()
 	w.keys = append(w.keys, int32(len(w.b)))
-	w.b = appendString(w.b, k)
+	w.b = jsonstr.Append(w.b, k)
 	w.b = append(w.b, ':')
 }
 
@@ -98,7 +98,7 @@ func (w *jw) elem() { w.sep() }
 
 func (w *jw) str(k, v string) {
 	w.key(k)
-	w.b = appendString(w.b, v)
+	w.b = jsonstr.Append(w.b, v)
 }
 
 func (w *jw) strIf(k, v string) {
@@ -155,62 +155,12 @@ func appendTime(b []byte, ts pcommon.Timestamp) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString writes s as a JSON string. Invalid UTF-8 bytes become
-// U+FFFD each, as encoding/json does.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default: // control characters and the HTML-sensitive <, >, &
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
 // value writes an attribute value: maps as objects, slices as arrays,
 // bytes as base64.
 func (w *jw) value(v pcommon.Value) {
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
-		w.b = appendString(w.b, v.Str())
+		w.b = jsonstr.Append(w.b, v.Str())
 	case pcommon.ValueTypeInt:
 		w.b = strconv.AppendInt(w.b, v.Int(), 10)
 	case pcommon.ValueTypeDouble:
@@ -223,7 +173,7 @@ func (w *jw) value(v pcommon.Value) {
 		w.b = append(w.b, '"')
 	case pcommon.ValueTypeMap:
 		if w.depth >= maxDepth {
-			w.b = appendString(w.b, v.AsString())
+			w.b = jsonstr.Append(w.b, v.AsString())
 			return
 		}
 		w.open('{')
@@ -231,7 +181,7 @@ func (w *jw) value(v pcommon.Value) {
 		w.close('}')
 	case pcommon.ValueTypeSlice:
 		if w.depth >= maxDepth {
-			w.b = appendString(w.b, v.AsString())
+			w.b = jsonstr.Append(w.b, v.AsString())
 			return
 		}
 		w.open('[')

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/otelhub/otelhub/internal/jsonstr"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
@@ -82,7 +83,7 @@ func hasName(refs []pointRef, name string) bool {
 func (g *groups) hash(ts pcommon.Timestamp, attrs pcommon.Map) uint64 {
 	h := uint64(ts) * 0x9E3779B97F4A7C15
 	for k, v := range attrs.All() {
-		g.hw.reset(appendString(g.hw.b[:0], k))
+		g.hw.reset(jsonstr.Append(g.hw.b[:0], k))
 		g.hw.value(v)
 		h += xxhash.Sum64(g.hw.b)
 	}

@@ -7,8 +7,8 @@ package vlogs
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"github.com/otelhub/otelhub/internal/jsonstr"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 )
@@ -47,7 +47,7 @@ func record(dst []byte, res pcommon.Map, scope pcommon.InstrumentationScope, lr 
 	dst = appendValueString(dst, lr.Body())
 	if sev := severity(lr); sev != "" {
 		dst = append(dst, `,"severity":`...)
-		dst = appendString(dst, sev)
+		dst = jsonstr.Append(dst, sev)
 	}
 	if tid := lr.TraceID(); !tid.IsEmpty() {
 		dst = append(dst, `,"trace_id":"`...)
@@ -61,7 +61,7 @@ func record(dst []byte, res pcommon.Map, scope pcommon.InstrumentationScope, lr 
 	}
 	if scope.Name() != "" {
 		dst = append(dst, `,"scope.name":`...)
-		dst = appendString(dst, scope.Name())
+		dst = jsonstr.Append(dst, scope.Name())
 	}
 	dst = appendAttrs(dst, res)
 	dst = appendAttrs(dst, lr.Attributes())
@@ -85,7 +85,7 @@ func appendAttrs(dst []byte, m pcommon.Map) []byte {
 			continue // reserved by VictoriaLogs, or unnamed
 		}
 		dst = append(dst, ',')
-		dst = appendString(dst, k)
+		dst = jsonstr.Append(dst, k)
 		dst = append(dst, ':')
 		dst = appendValueString(dst, v)
 	}
@@ -97,7 +97,7 @@ func appendAttrs(dst []byte, m pcommon.Map) []byte {
 func appendValueString(dst []byte, v pcommon.Value) []byte {
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
-		return appendString(dst, v.Str())
+		return jsonstr.Append(dst, v.Str())
 	case pcommon.ValueTypeInt:
 		dst = append(dst, '"')
 		dst = strconv.AppendInt(dst, v.Int(), 10)
@@ -109,7 +109,7 @@ func appendValueString(dst []byte, v pcommon.Value) []byte {
 	case pcommon.ValueTypeEmpty:
 		return append(dst, `""`...)
 	default:
-		return appendString(dst, v.AsString())
+		return jsonstr.Append(dst, v.AsString())
 	}
 }
 
@@ -120,46 +120,4 @@ func appendHex(dst, p []byte) []byte {
 		dst = append(dst, hexDigits[c>>4], hexDigits[c&0xf])
 	}
 	return dst
-}
-
-// appendString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, "\ufffd"...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
