@@ -86,10 +86,7 @@ func (e *chExporter) ensureTable(ctx context.Context, name string, def schema.Ta
 // plainColumns marks the LowCardinality(String) columns of def that the
 // table has as String.
 func plainColumns(def schema.Table, have []schema.Existing) []bool {
-	types := make(map[string]string, len(have))
-	for _, h := range have {
-		types[h.Name] = h.Type
-	}
+	types := schema.Types(have)
 	var out []bool
 	for i, c := range def.Columns {
 		if c.Type == "LowCardinality(String)" && types[c.Name] == "String" {

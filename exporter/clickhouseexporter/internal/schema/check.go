@@ -16,10 +16,7 @@ type Existing struct {
 // column the exporter writes has another type, or a required column is
 // missing: writing into such a table would fail or store wrong values.
 func Plan(table string, t Table, have []Existing) (add []Column, err error) {
-	types := make(map[string]string, len(have))
-	for _, h := range have {
-		types[h.Name] = h.Type
-	}
+	types := Types(have)
 	var problems []string
 	for _, c := range t.Columns {
 		got, ok := types[c.Name]
@@ -36,6 +33,15 @@ func Plan(table string, t Table, have []Existing) (add []Column, err error) {
 		return nil, fmt.Errorf("incompatible schema: %s", strings.Join(problems, "; "))
 	}
 	return add, nil
+}
+
+// Types maps each existing column's name to its type.
+func Types(have []Existing) map[string]string {
+	types := make(map[string]string, len(have))
+	for _, h := range have {
+		types[h.Name] = h.Type
+	}
+	return types
 }
 
 // SameType says whether a column of type have can take what the exporter
