@@ -47,7 +47,8 @@ type totals struct {
 // pending is an encoder's working copy of a stream's totals in one batch.
 type pending struct {
 	totals
-	fresh bool // the stream was not in the state: a slot is reserved for it
+	fresh bool   // the stream was not in the state: a slot is reserved for it
+	point uint64 // the data point key of the stream's points, as a retry reports it
 }
 
 // NewDeltaState returns a state bounded to max series and ttl.
@@ -124,7 +125,7 @@ func (d *DeltaState) settle(ps map[uint64]*pending, retry func(uint64) bool, now
 			d.reserved--
 		}
 		e := d.entries[key]
-		if retry != nil && retry(key) {
+		if retry != nil && retry(p.point) {
 			if e != nil {
 				d.unlink(e)
 				e.stored = now

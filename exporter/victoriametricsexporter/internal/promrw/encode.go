@@ -636,10 +636,20 @@ func (e *Encoder) number(b *Batch, name string, dp pmetric.NumberDataPoint, delt
 	}
 }
 
-// pendingFor returns this batch's totals of the current stream, loaded
-// from the state on first use; nil (counted) when the state is full.
-func (e *Encoder) pendingFor() *totals {
-	if p := e.pending[e.key]; p != nil {
+// Delta streams of a histogram are salted apart from those of a sum: a
+// sum and a histogram of one name, scope and attributes are two metrics
+// (their series differ) and must not share totals.
+const (
+	sumStream  uint64 = 0
+	histStream uint64 = 0x9e3779b97f4a7c15
+)
+
+// pendingFor returns this batch's totals of the current stream (of kind
+// sumStream or histStream), loaded from the state on first use; nil
+// (counted) when the state is full.
+func (e *Encoder) pendingFor(kind uint64) *totals {
+	key := e.key ^ kind
+	if p := e.pending[key]; p != nil {
 		return &p.totals
 	}
 	var p *pending
@@ -648,19 +658,20 @@ func (e *Encoder) pendingFor() *totals {
 	} else {
 		p = &pending{}
 	}
-	if !e.deltas.load(e.key, e.now, p) {
+	if !e.deltas.load(key, e.now, p) {
 		e.spare = append(e.spare, p)
 		e.drops[DropDeltaStateFull]++
 		return nil
 	}
-	e.pending[e.key] = p
+	p.point = e.key // what a retry reports
+	e.pending[key] = p
 	return &p.totals
 }
 
 // stream returns the current stream's totals, advanced to a point covering
 // (start, ts]; nil (counted) when the point is late or the state is full.
 func (e *Encoder) stream(start, ts pcommon.Timestamp) *totals {
-	t := e.pendingFor()
+	t := e.pendingFor(sumStream)
 	if t == nil {
 		return nil
 	}
@@ -712,7 +723,7 @@ func (e *Encoder) histogram(b *Batch, name string, dp pmetric.HistogramDataPoint
 	}
 	buckets := e.counts
 	if delta && !dp.Flags().NoRecordedValue() {
-		t := e.pendingFor()
+		t := e.pendingFor(histStream)
 		if t == nil {
 			return
 		}
