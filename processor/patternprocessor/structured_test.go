@@ -89,3 +89,29 @@ func TestMapBodyFieldsAreMined(t *testing.T) {
 	assert.NotEqual(t, attr(rs[0], "log.pattern.id"), attr(rs[2], "log.pattern.id"))
 	assert.NotEqual(t, attr(rs[0], "log.pattern.id"), attr(rs[3], "log.pattern.id"))
 }
+
+// A quoted logfmt value may hold a backslash that is not a Go escape (a
+// Windows path, a regex). Before, strconv.Unquote rejected it, the line
+// fell back to free text and became "level=<*> msg=<*>": every such
+// record, whatever its message and level, shared one pattern.
+func TestLogfmtBackslashInQuotedValue(t *testing.T) {
+	bodies := []string{
+		`level=error msg="cannot open C:\Users\bob\a.txt"`,
+		`level=info msg="disk full on C:\Data"`,
+		`level=error msg="match \d+ failed" re="say \"hi\""`,
+	}
+	want := []string{ // hand-written: the message mined as text, the level kept
+		`level=error cannot open C:\Users\bob\a.txt`,
+		`level=info disk full on C:\Data`,
+		`level=error match \d+ failed re=<*>`,
+	}
+	p := newTestProcessor(t, createDefaultConfig().(*Config), nil)
+	ld := logs("svc", bodies...)
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+	rs := records(ld)
+	for i := range bodies {
+		assert.Equal(t, want[i], attr(rs[i], "log.pattern.template"), bodies[i])
+	}
+	assert.NotEqual(t, attr(rs[0], "log.pattern.id"), attr(rs[1], "log.pattern.id"))
+	assert.NotEqual(t, attr(rs[0], "log.pattern.id"), attr(rs[2], "log.pattern.id"))
+}

@@ -292,7 +292,10 @@ func logfmtValue(s string, i int) (string, int, bool) {
 					return s[i+1 : j], j + 1, true
 				}
 				v, err := strconv.Unquote(s[i : j+1])
-				return v, j + 1, err == nil
+				if err != nil {
+					v = unescapeLenient(s[i+1 : j])
+				}
+				return v, j + 1, true
 			}
 		}
 		return "", len(s), false
@@ -305,4 +308,19 @@ func logfmtValue(s string, i int) (string, int, bool) {
 		j++
 	}
 	return s[i:j], j, true
+}
+
+// unescapeLenient undoes \" and \\ and keeps any other backslash as it
+// is: a hand-written logfmt value holds Windows paths and regexes ("C:\Data",
+// "\d+") that are not Go escapes, and rejecting them would mine the line
+// as free text, where every such record shares "level=<*> msg=<*>".
+func unescapeLenient(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
