@@ -143,7 +143,9 @@ func (e *esExporter) item(ctx context.Context, w *work, i int, it *types.Respons
 		t.out.Sent++
 		e.tel.conflicts.Add(ctx, 1, e.tel.idOpt)
 		e.set.Logger.Debug("document already written (409 on create)", zap.String("index", it.Index_))
-	case httpsend.Retryable(code):
+	case code == http.StatusTooManyRequests || code >= 500:
+		// Not httpsend.Retryable: a 408 is retried for a whole request,
+		// but an item's 408 is one more 4xx, refused for good.
 		w.state[i] = stRetry
 		t.retry++
 		e.tel.retried.Add(ctx, 1, e.tel.withCode(code))

@@ -3,6 +3,7 @@ package esbulk
 import (
 	"math"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/otelhub/otelhub/internal/jsonstr"
@@ -69,13 +70,26 @@ func (g *groups) add(ref pointRef, ts pcommon.Timestamp, attrs pcommon.Map) {
 	g.n++
 }
 
+// hasName compares names as they are written: names that differ only in
+// invalid UTF-8 bytes are one field ("m\ufffd"), so they cannot share a
+// document.
 func hasName(refs []pointRef, name string) bool {
 	for _, r := range refs {
-		if r.m.Name() == name {
+		if sameField(r.m.Name(), name) {
 			return true
 		}
 	}
 	return false
+}
+
+func sameField(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if utf8.ValidString(a) && utf8.ValidString(b) {
+		return false // the common case: escaping keeps distinct names distinct
+	}
+	return string(appendString(nil, a)) == string(appendString(nil, b))
 }
 
 // hash is order-independent over the attributes: the sum of one hash per
