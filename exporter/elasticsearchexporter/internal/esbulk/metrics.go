@@ -89,7 +89,7 @@ func sameField(a, b string) bool {
 	if utf8.ValidString(a) && utf8.ValidString(b) {
 		return false // the common case: escaping keeps distinct names distinct
 	}
-	return string(appendString(nil, a)) == string(appendString(nil, b))
+	return string(jsonstr.Append(nil, a)) == string(jsonstr.Append(nil, b))
 }
 
 // hash is order-independent over the attributes: the sum of one hash per
