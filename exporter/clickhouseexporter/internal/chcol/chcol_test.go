@@ -15,16 +15,28 @@ import (
 )
 
 // checkColumns: one column per schema column, each with one entry per row.
-func checkColumns(t testing.TB, name string, def schema.Table, cols []any, rows int) {
+func checkColumns(t testing.TB, name string, def schema.Table, cols []Col, rows int) {
 	t.Helper()
 	if len(cols) != len(def.Columns) {
 		t.Fatalf("%s: %d columns, the schema has %d", name, len(cols), len(def.Columns))
 	}
 	for i, c := range cols {
-		if n := reflect.ValueOf(c).Len(); n != rows {
+		if n := c.Len(); n != rows {
 			t.Fatalf("%s: column %s has %d rows, want %d", name, def.Columns[i].Name, n, rows)
 		}
+		if n := reflect.ValueOf(c.Driver()).Len(); n != rows {
+			t.Fatalf("%s: column %s gives the driver %d rows, want %d", name, def.Columns[i].Name, n, rows)
+		}
 	}
+}
+
+// drivers is the columns as the driver takes them.
+func drivers(cols []Col) []any {
+	out := make([]any, len(cols))
+	for i, c := range cols {
+		out[i] = c.Driver()
+	}
+	return out
 }
 
 func TestColumnsMatchSchema(t *testing.T) {
@@ -128,7 +140,7 @@ func TestResetReuses(t *testing.T) {
 	reused.Fill(td)
 	fresh.Reset()
 	fresh.Fill(td)
-	a, b := deref(reused.Columns()), deref(fresh.Columns())
+	a, b := deref(drivers(reused.Columns())), deref(drivers(fresh.Columns()))
 	for i := range a {
 		if !reflect.DeepEqual(a[i], b[i]) {
 			t.Errorf("column %s: reused %#v, fresh %#v", schema.Traces.Columns[i].Name, a[i], b[i])

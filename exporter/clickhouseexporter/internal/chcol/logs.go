@@ -1,56 +1,54 @@
 package chcol
 
 import (
-	"time"
-
 	"go.opentelemetry.io/collector/pdata/plog"
 )
 
 // Logs is the columns of otel_logs, in schema.Logs order.
 type Logs struct {
 	common
-	Timestamp      []time.Time
-	TraceID        []string
-	SpanID         []string
-	TraceFlags     []uint8
-	SeverityText   []any
-	SeverityNumber []uint8
-	ServiceName    []any
-	Body           []string
-	ResourceSchema []any
+	Timestamp      Times
+	TraceID        Strs
+	SpanID         Strs
+	TraceFlags     Nums[uint8]
+	SeverityText   LCs
+	SeverityNumber Nums[uint8]
+	ServiceName    LCs
+	Body           Strs
+	ResourceSchema LCs
 	ResourceAttrs  MapCol
-	ScopeSchema    []any
-	ScopeName      []string
-	ScopeVersion   []any
+	ScopeSchema    LCs
+	ScopeName      Strs
+	ScopeVersion   LCs
 	ScopeAttrs     MapCol
 	LogAttrs       MapCol
-	EventName      []string
-	cols           []any
+	EventName      Strs
+	cols           []Col
 }
 
 // Reset empties the columns, keeping their memory.
 func (b *Logs) Reset() {
 	b.reset()
-	b.Timestamp = b.Timestamp[:0]
-	b.TraceID = b.TraceID[:0]
-	b.SpanID = b.SpanID[:0]
-	b.TraceFlags = b.TraceFlags[:0]
-	b.SeverityText = clearAny(b.SeverityText)
-	b.SeverityNumber = b.SeverityNumber[:0]
-	b.ServiceName = clearAny(b.ServiceName)
-	b.Body = b.Body[:0]
-	b.ResourceSchema = clearAny(b.ResourceSchema)
+	b.Timestamp.reset()
+	b.TraceID.reset()
+	b.SpanID.reset()
+	b.TraceFlags.reset()
+	b.SeverityText.reset(&b.common)
+	b.SeverityNumber.reset()
+	b.ServiceName.reset(&b.common)
+	b.Body.reset()
+	b.ResourceSchema.reset(&b.common)
 	b.ResourceAttrs.reset(&b.common, &b.hasher)
-	b.ScopeSchema = clearAny(b.ScopeSchema)
-	b.ScopeName = b.ScopeName[:0]
-	b.ScopeVersion = clearAny(b.ScopeVersion)
+	b.ScopeSchema.reset(&b.common)
+	b.ScopeName.reset()
+	b.ScopeVersion.reset(&b.common)
 	b.ScopeAttrs.reset(&b.common, &b.hasher)
 	b.LogAttrs.reset(&b.common, &b.hasher)
-	b.EventName = b.EventName[:0]
+	b.EventName.reset()
 }
 
 // Rows is the number of rows filled.
-func (b *Logs) Rows() int { return len(b.Timestamp) }
+func (b *Logs) Rows() int { return b.Timestamp.Len() }
 
 // Fill appends every log record of ld, one row each.
 func (b *Logs) Fill(ld plog.Logs) {
@@ -88,11 +86,11 @@ func (b *Logs) Fill(ld plog.Logs) {
 					scopeAttrsAdded = true
 				}
 				b.appendRecord(lr)
-				b.ServiceName = append(b.ServiceName, service)
-				b.ResourceSchema = append(b.ResourceSchema, resSchema)
-				b.ScopeSchema = append(b.ScopeSchema, scopeSchema)
-				b.ScopeName = append(b.ScopeName, scope.Name())
-				b.ScopeVersion = append(b.ScopeVersion, scopeVersion)
+				b.ServiceName.Append(service)
+				b.ResourceSchema.Append(resSchema)
+				b.ScopeSchema.Append(scopeSchema)
+				b.ScopeName.Append(scope.Name())
+				b.ScopeVersion.Append(scopeVersion)
 			}
 		}
 	}
@@ -105,15 +103,15 @@ func (b *Logs) appendRecord(lr plog.LogRecord) {
 	}
 	traceID, spanID := lr.TraceID(), lr.SpanID()
 	body := b.valueString(lr.Body())
-	b.Timestamp = append(b.Timestamp, timeOf(t))
-	b.TraceID = append(b.TraceID, b.hexID(traceID[:]))
-	b.SpanID = append(b.SpanID, b.hexID(spanID[:]))
-	b.TraceFlags = append(b.TraceFlags, uint8(lr.Flags()))
-	b.SeverityText = append(b.SeverityText, b.intern(lr.SeverityText()))
-	b.SeverityNumber = append(b.SeverityNumber, uint8(lr.SeverityNumber()))
-	b.Body = append(b.Body, body)
+	b.Timestamp.Append(uint64(t))
+	b.TraceID.Append(b.hexID(traceID[:]))
+	b.SpanID.Append(b.hexID(spanID[:]))
+	b.TraceFlags.Append(uint8(lr.Flags()))
+	b.SeverityText.Append(b.intern(lr.SeverityText()))
+	b.SeverityNumber.Append(uint8(lr.SeverityNumber()))
+	b.Body.Append(body)
 	b.LogAttrs.Append(lr.Attributes())
-	b.EventName = append(b.EventName, lr.EventName())
+	b.EventName.Append(lr.EventName())
 	b.hu64(uint64(t))
 	// Not stored, but it tells a line logged twice with a coarse
 	// timestamp from a retry of the same batch (see Token).
@@ -126,11 +124,11 @@ func (b *Logs) appendRecord(lr plog.LogRecord) {
 	b.hstr(lr.EventName())
 }
 
-// Columns are the filled columns in schema.Logs order, for Append.
-func (b *Logs) Columns() []any {
+// Columns are the filled columns in schema.Logs order.
+func (b *Logs) Columns() []Col {
 	b.cols = append(b.cols[:0],
-		b.Timestamp, b.TraceID, b.SpanID, b.TraceFlags, b.SeverityText, b.SeverityNumber,
-		b.ServiceName, b.Body, b.ResourceSchema, b.ResourceAttrs.Rows(), b.ScopeSchema,
-		b.ScopeName, b.ScopeVersion, b.ScopeAttrs.Rows(), b.LogAttrs.Rows(), b.EventName)
+		&b.Timestamp, &b.TraceID, &b.SpanID, &b.TraceFlags, &b.SeverityText, &b.SeverityNumber,
+		&b.ServiceName, &b.Body, &b.ResourceSchema, &b.ResourceAttrs, &b.ScopeSchema,
+		&b.ScopeName, &b.ScopeVersion, &b.ScopeAttrs, &b.LogAttrs, &b.EventName)
 	return b.cols
 }

@@ -13,53 +13,53 @@ type pointCols struct {
 	c              *common
 	h              hasher // each table has its own token
 	ResourceAttrs  MapCol
-	ResourceSchema []string
-	ScopeName      []string
-	ScopeVersion   []string
+	ResourceSchema Strs
+	ScopeName      Strs
+	ScopeVersion   Strs
 	ScopeAttrs     MapCol
-	ScopeDropped   []uint32
-	ScopeSchema    []string
-	ServiceName    []any
-	MetricName     []string
-	Description    []string
-	Unit           []string
+	ScopeDropped   Nums[uint32]
+	ScopeSchema    Strs
+	ServiceName    LCs
+	MetricName     Strs
+	Description    Strs
+	Unit           Strs
 	Attrs          MapCol
-	StartTime      []time.Time
-	Time           []time.Time
+	StartTime      Times
+	Time           Times
 	ExAttrs        MapArr
 	ExTime         Arr[time.Time]
 	ExValue        Arr[float64]
 	ExSpanID       Arr[string]
 	ExTraceID      Arr[string]
-	Flags          []uint32
+	Flags          Nums[uint32]
 	lastRes        int // resource index the ResourceAttrs last row came from
 	lastScope      int
-	cols           []any
+	cols           []Col
 }
 
 func (p *pointCols) reset(c *common) {
 	p.c = c
 	p.h.hash.Reset()
 	p.ResourceAttrs.reset(c, &p.h)
-	p.ResourceSchema = p.ResourceSchema[:0]
-	p.ScopeName = p.ScopeName[:0]
-	p.ScopeVersion = p.ScopeVersion[:0]
+	p.ResourceSchema.reset()
+	p.ScopeName.reset()
+	p.ScopeVersion.reset()
 	p.ScopeAttrs.reset(c, &p.h)
-	p.ScopeDropped = p.ScopeDropped[:0]
-	p.ScopeSchema = p.ScopeSchema[:0]
-	p.ServiceName = clearAny(p.ServiceName)
-	p.MetricName = p.MetricName[:0]
-	p.Description = p.Description[:0]
-	p.Unit = p.Unit[:0]
+	p.ScopeDropped.reset()
+	p.ScopeSchema.reset()
+	p.ServiceName.reset(c)
+	p.MetricName.reset()
+	p.Description.reset()
+	p.Unit.reset()
 	p.Attrs.reset(c, &p.h)
-	p.StartTime = p.StartTime[:0]
-	p.Time = p.Time[:0]
+	p.StartTime.reset()
+	p.Time.reset()
 	p.ExAttrs.reset(c, &p.h)
 	p.ExTime.reset()
 	p.ExValue.reset()
 	p.ExSpanID.reset()
 	p.ExTraceID.reset()
-	p.Flags = p.Flags[:0]
+	p.Flags.reset()
 	p.lastRes, p.lastScope = -1, -1
 }
 
@@ -69,7 +69,7 @@ type where struct {
 	rm               pmetric.ResourceMetrics
 	sm               pmetric.ScopeMetrics
 	m                pmetric.Metric
-	service          any
+	service          uint32
 }
 
 // pointHead is what every data point type has; passed by value, since
@@ -81,7 +81,7 @@ type pointHead struct {
 }
 
 func (p *pointCols) add(w *where, dp pointHead) {
-	if p.lastRes == w.resIdx && len(p.ResourceAttrs.rows) > 0 {
+	if p.lastRes == w.resIdx && p.ResourceAttrs.Len() > 0 {
 		p.ResourceAttrs.Repeat()
 	} else {
 		p.ResourceAttrs.Append(w.rm.Resource().Attributes())
@@ -89,7 +89,7 @@ func (p *pointCols) add(w *where, dp pointHead) {
 		p.lastRes, p.lastScope = w.resIdx, -1
 	}
 	scope := w.sm.Scope()
-	if p.lastScope == w.scopeIdx && len(p.ScopeAttrs.rows) > 0 {
+	if p.lastScope == w.scopeIdx && p.ScopeAttrs.Len() > 0 {
 		p.ScopeAttrs.Repeat()
 	} else {
 		p.ScopeAttrs.Append(scope.Attributes())
@@ -98,19 +98,19 @@ func (p *pointCols) add(w *where, dp pointHead) {
 		p.h.hu64(uint64(scope.DroppedAttributesCount()))
 		p.lastScope = w.scopeIdx
 	}
-	p.ResourceSchema = append(p.ResourceSchema, w.rm.SchemaUrl())
-	p.ScopeName = append(p.ScopeName, scope.Name())
-	p.ScopeVersion = append(p.ScopeVersion, scope.Version())
-	p.ScopeDropped = append(p.ScopeDropped, scope.DroppedAttributesCount())
-	p.ScopeSchema = append(p.ScopeSchema, w.sm.SchemaUrl())
-	p.ServiceName = append(p.ServiceName, w.service)
-	p.MetricName = append(p.MetricName, w.m.Name())
-	p.Description = append(p.Description, w.m.Description())
-	p.Unit = append(p.Unit, w.m.Unit())
+	p.ResourceSchema.Append(w.rm.SchemaUrl())
+	p.ScopeName.Append(scope.Name())
+	p.ScopeVersion.Append(scope.Version())
+	p.ScopeDropped.Append(scope.DroppedAttributesCount())
+	p.ScopeSchema.Append(w.sm.SchemaUrl())
+	p.ServiceName.Append(w.service)
+	p.MetricName.Append(w.m.Name())
+	p.Description.Append(w.m.Description())
+	p.Unit.Append(w.m.Unit())
 	p.Attrs.Append(dp.attrs)
-	p.StartTime = append(p.StartTime, timeOf(dp.start))
-	p.Time = append(p.Time, timeOf(dp.time))
-	p.Flags = append(p.Flags, uint32(dp.flags))
+	p.StartTime.Append(uint64(dp.start))
+	p.Time.Append(uint64(dp.time))
+	p.Flags.Append(uint32(dp.flags))
 	p.h.hstr(w.m.Name())
 	p.h.hstr(w.m.Description())
 	p.h.hstr(w.m.Unit())
@@ -146,31 +146,31 @@ func (p *pointCols) addExemplars(es pmetric.ExemplarSlice) {
 	p.h.hu64(uint64(es.Len()))
 }
 
-func (p *pointCols) head() []any {
+func (p *pointCols) head() []Col {
 	return append(p.cols[:0],
-		p.ResourceAttrs.Rows(), p.ResourceSchema, p.ScopeName, p.ScopeVersion, p.ScopeAttrs.Rows(),
-		p.ScopeDropped, p.ScopeSchema, p.ServiceName, p.MetricName, p.Description, p.Unit,
-		p.Attrs.Rows(), p.StartTime, p.Time)
+		&p.ResourceAttrs, &p.ResourceSchema, &p.ScopeName, &p.ScopeVersion, &p.ScopeAttrs,
+		&p.ScopeDropped, &p.ScopeSchema, &p.ServiceName, &p.MetricName, &p.Description, &p.Unit,
+		&p.Attrs, &p.StartTime, &p.Time)
 }
 
-func (p *pointCols) exemplarCols(cols []any) []any {
-	return append(cols, p.ExAttrs.Rows(), p.ExTime.Rows(), p.ExValue.Rows(), p.ExSpanID.Rows(), p.ExTraceID.Rows())
+func (p *pointCols) exemplarCols(cols []Col) []Col {
+	return append(cols, &p.ExAttrs, &p.ExTime, &p.ExValue, &p.ExSpanID, &p.ExTraceID)
 }
 
 // Gauge is otel_metrics_gauge (and, with Temporality and Monotonic,
 // otel_metrics_sum).
 type Gauge struct {
 	pointCols
-	Value       []float64
-	Temporality []int32
-	Monotonic   []bool
+	Value       Nums[float64]
+	Temporality Nums[int32]
+	Monotonic   Nums[bool]
 }
 
 func (g *Gauge) reset(c *common) {
 	g.pointCols.reset(c)
-	g.Value = g.Value[:0]
-	g.Temporality = g.Temporality[:0]
-	g.Monotonic = g.Monotonic[:0]
+	g.Value.reset()
+	g.Temporality.reset()
+	g.Monotonic.reset()
 }
 
 func (g *Gauge) add(w *where, dp pmetric.NumberDataPoint) {
@@ -179,52 +179,54 @@ func (g *Gauge) add(w *where, dp pmetric.NumberDataPoint) {
 	if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
 		v = float64(dp.IntValue())
 	}
-	g.Value = append(g.Value, v)
+	g.Value.Append(v)
 	g.h.hf64(v)
 	g.addExemplars(dp.Exemplars())
 }
 
 // Rows is the number of rows filled.
-func (g *Gauge) Rows() int { return len(g.Value) }
+func (g *Gauge) Rows() int { return g.Value.Len() }
 
 // GaugeColumns are the columns in schema.Gauge order.
-func (g *Gauge) GaugeColumns() []any {
-	cols := append(g.head(), g.Value, g.Flags)
+func (g *Gauge) GaugeColumns() []Col {
+	cols := append(g.head(), &g.Value, &g.Flags)
 	g.cols = g.exemplarCols(cols)
 	return g.cols
 }
 
 // SumColumns are the columns in schema.Sum order.
-func (g *Gauge) SumColumns() []any {
-	cols := append(g.head(), g.Value, g.Flags)
-	g.cols = append(g.exemplarCols(cols), g.Temporality, g.Monotonic)
+func (g *Gauge) SumColumns() []Col {
+	cols := append(g.head(), &g.Value, &g.Flags)
+	g.cols = append(g.exemplarCols(cols), &g.Temporality, &g.Monotonic)
 	return g.cols
 }
 
 // Histogram is otel_metrics_histogram.
 type Histogram struct {
 	pointCols
-	Count       []uint64
-	Sum         []float64
+	Count       Nums[uint64]
+	Sum         Nums[float64]
 	Buckets     Arr[uint64]
 	Bounds      Arr[float64]
-	Min, Max    []float64
-	Temporality []int32
+	Min, Max    Nums[float64]
+	Temporality Nums[int32]
 }
 
 func (h *Histogram) reset(c *common) {
 	h.pointCols.reset(c)
-	h.Count, h.Sum = h.Count[:0], h.Sum[:0]
+	h.Count.reset()
+	h.Sum.reset()
 	h.Buckets.reset()
 	h.Bounds.reset()
-	h.Min, h.Max = h.Min[:0], h.Max[:0]
-	h.Temporality = h.Temporality[:0]
+	h.Min.reset()
+	h.Max.reset()
+	h.Temporality.reset()
 }
 
 func (h *Histogram) add(w *where, dp pmetric.HistogramDataPoint, temp pmetric.AggregationTemporality) {
 	h.pointCols.add(w, pointHead{dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags()})
-	h.Count = append(h.Count, dp.Count())
-	h.Sum = append(h.Sum, dp.Sum())
+	h.Count.Append(dp.Count())
+	h.Sum.Append(dp.Sum())
 	for _, c := range dp.BucketCounts().All() {
 		h.Buckets.Add(c)
 		h.h.hu64(c)
@@ -237,9 +239,9 @@ func (h *Histogram) add(w *where, dp pmetric.HistogramDataPoint, temp pmetric.Ag
 	h.h.hu64(uint64(dp.BucketCounts().Len())<<32 | uint64(dp.ExplicitBounds().Len()))
 	h.Buckets.EndRow()
 	h.Bounds.EndRow()
-	h.Min = append(h.Min, dp.Min())
-	h.Max = append(h.Max, dp.Max())
-	h.Temporality = append(h.Temporality, int32(temp))
+	h.Min.Append(dp.Min())
+	h.Max.Append(dp.Max())
+	h.Temporality.Append(int32(temp))
 	h.h.hu64(dp.Count())
 	h.h.hf64(dp.Sum())
 	h.h.hf64(dp.Min())
@@ -248,47 +250,52 @@ func (h *Histogram) add(w *where, dp pmetric.HistogramDataPoint, temp pmetric.Ag
 }
 
 // Rows is the number of rows filled.
-func (h *Histogram) Rows() int { return len(h.Count) }
+func (h *Histogram) Rows() int { return h.Count.Len() }
 
 // Columns are the columns in schema.Histogram order.
-func (h *Histogram) Columns() []any {
-	cols := append(h.head(), h.Count, h.Sum, h.Buckets.Rows(), h.Bounds.Rows())
-	h.cols = append(h.exemplarCols(cols), h.Flags, h.Min, h.Max, h.Temporality)
+func (h *Histogram) Columns() []Col {
+	cols := append(h.head(), &h.Count, &h.Sum, &h.Buckets, &h.Bounds)
+	h.cols = append(h.exemplarCols(cols), &h.Flags, &h.Min, &h.Max, &h.Temporality)
 	return h.cols
 }
 
 // ExpHistogram is otel_metrics_exponential_histogram.
 type ExpHistogram struct {
 	pointCols
-	Count, ZeroCount []uint64
-	Sum              []float64
-	Scale            []int32
-	PosOffset        []int32
+	Count, ZeroCount Nums[uint64]
+	Sum              Nums[float64]
+	Scale            Nums[int32]
+	PosOffset        Nums[int32]
 	PosBuckets       Arr[uint64]
-	NegOffset        []int32
+	NegOffset        Nums[int32]
 	NegBuckets       Arr[uint64]
-	Min, Max         []float64
-	Temporality      []int32
+	Min, Max         Nums[float64]
+	Temporality      Nums[int32]
 }
 
 func (h *ExpHistogram) reset(c *common) {
 	h.pointCols.reset(c)
-	h.Count, h.ZeroCount, h.Sum, h.Scale = h.Count[:0], h.ZeroCount[:0], h.Sum[:0], h.Scale[:0]
-	h.PosOffset, h.NegOffset = h.PosOffset[:0], h.NegOffset[:0]
+	h.Count.reset()
+	h.ZeroCount.reset()
+	h.Sum.reset()
+	h.Scale.reset()
+	h.PosOffset.reset()
+	h.NegOffset.reset()
 	h.PosBuckets.reset()
 	h.NegBuckets.reset()
-	h.Min, h.Max = h.Min[:0], h.Max[:0]
-	h.Temporality = h.Temporality[:0]
+	h.Min.reset()
+	h.Max.reset()
+	h.Temporality.reset()
 }
 
 func (h *ExpHistogram) add(w *where, dp pmetric.ExponentialHistogramDataPoint, temp pmetric.AggregationTemporality) {
 	h.pointCols.add(w, pointHead{dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags()})
-	h.Count = append(h.Count, dp.Count())
-	h.Sum = append(h.Sum, dp.Sum())
-	h.Scale = append(h.Scale, dp.Scale())
-	h.ZeroCount = append(h.ZeroCount, dp.ZeroCount())
-	h.PosOffset = append(h.PosOffset, dp.Positive().Offset())
-	h.NegOffset = append(h.NegOffset, dp.Negative().Offset())
+	h.Count.Append(dp.Count())
+	h.Sum.Append(dp.Sum())
+	h.Scale.Append(dp.Scale())
+	h.ZeroCount.Append(dp.ZeroCount())
+	h.PosOffset.Append(dp.Positive().Offset())
+	h.NegOffset.Append(dp.Negative().Offset())
 	for _, c := range dp.Positive().BucketCounts().All() {
 		h.PosBuckets.Add(c)
 		h.h.hu64(c)
@@ -301,9 +308,9 @@ func (h *ExpHistogram) add(w *where, dp pmetric.ExponentialHistogramDataPoint, t
 	h.h.hu64(uint64(dp.Negative().BucketCounts().Len()))
 	h.PosBuckets.EndRow()
 	h.NegBuckets.EndRow()
-	h.Min = append(h.Min, dp.Min())
-	h.Max = append(h.Max, dp.Max())
-	h.Temporality = append(h.Temporality, int32(temp))
+	h.Min.Append(dp.Min())
+	h.Max.Append(dp.Max())
+	h.Temporality.Append(int32(temp))
 	h.h.hu64(dp.Count())
 	h.h.hu64(dp.ZeroCount())
 	h.h.hu64(uint64(dp.Scale())<<32 | uint64(uint32(dp.Positive().Offset())))
@@ -315,36 +322,37 @@ func (h *ExpHistogram) add(w *where, dp pmetric.ExponentialHistogramDataPoint, t
 }
 
 // Rows is the number of rows filled.
-func (h *ExpHistogram) Rows() int { return len(h.Count) }
+func (h *ExpHistogram) Rows() int { return h.Count.Len() }
 
 // Columns are the columns in schema.ExpHistogram order.
-func (h *ExpHistogram) Columns() []any {
-	cols := append(h.head(), h.Count, h.Sum, h.Scale, h.ZeroCount, h.PosOffset, h.PosBuckets.Rows(),
-		h.NegOffset, h.NegBuckets.Rows())
-	h.cols = append(h.exemplarCols(cols), h.Flags, h.Min, h.Max, h.Temporality)
+func (h *ExpHistogram) Columns() []Col {
+	cols := append(h.head(), &h.Count, &h.Sum, &h.Scale, &h.ZeroCount, &h.PosOffset, &h.PosBuckets,
+		&h.NegOffset, &h.NegBuckets)
+	h.cols = append(h.exemplarCols(cols), &h.Flags, &h.Min, &h.Max, &h.Temporality)
 	return h.cols
 }
 
 // Summary is otel_metrics_summary.
 type Summary struct {
 	pointCols
-	Count     []uint64
-	Sum       []float64
+	Count     Nums[uint64]
+	Sum       Nums[float64]
 	Quantiles Arr[float64]
 	Values    Arr[float64]
 }
 
 func (s *Summary) reset(c *common) {
 	s.pointCols.reset(c)
-	s.Count, s.Sum = s.Count[:0], s.Sum[:0]
+	s.Count.reset()
+	s.Sum.reset()
 	s.Quantiles.reset()
 	s.Values.reset()
 }
 
 func (s *Summary) add(w *where, dp pmetric.SummaryDataPoint) {
 	s.pointCols.add(w, pointHead{dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags()})
-	s.Count = append(s.Count, dp.Count())
-	s.Sum = append(s.Sum, dp.Sum())
+	s.Count.Append(dp.Count())
+	s.Sum.Append(dp.Sum())
 	qs := dp.QuantileValues()
 	for i := range qs.Len() {
 		q := qs.At(i)
@@ -356,16 +364,16 @@ func (s *Summary) add(w *where, dp pmetric.SummaryDataPoint) {
 	s.h.hu64(uint64(qs.Len()))
 	s.Quantiles.EndRow()
 	s.Values.EndRow()
-	s.h.hu64(s.Count[len(s.Count)-1])
+	s.h.hu64(s.Count.last())
 	s.h.hf64(dp.Sum())
 }
 
 // Rows is the number of rows filled.
-func (s *Summary) Rows() int { return len(s.Count) }
+func (s *Summary) Rows() int { return s.Count.Len() }
 
 // Columns are the columns in schema.Summary order.
-func (s *Summary) Columns() []any {
-	s.cols = append(s.head(), s.Count, s.Sum, s.Quantiles.Rows(), s.Values.Rows(), s.Flags)
+func (s *Summary) Columns() []Col {
+	s.cols = append(s.head(), &s.Count, &s.Sum, &s.Quantiles, &s.Values, &s.Flags)
 	return s.cols
 }
 
@@ -423,8 +431,8 @@ func (b *Metrics) fillMetric(w *where) {
 		dps := s.DataPoints()
 		for i := range dps.Len() {
 			b.Sum.add(w, dps.At(i))
-			b.Sum.Temporality = append(b.Sum.Temporality, int32(s.AggregationTemporality()))
-			b.Sum.Monotonic = append(b.Sum.Monotonic, s.IsMonotonic())
+			b.Sum.Temporality.Append(int32(s.AggregationTemporality()))
+			b.Sum.Monotonic.Append(s.IsMonotonic())
 		}
 		b.Sum.h.hu64(uint64(s.AggregationTemporality())<<1 | boolBit(s.IsMonotonic()))
 	case pmetric.MetricTypeHistogram:

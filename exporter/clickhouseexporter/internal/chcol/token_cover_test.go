@@ -58,7 +58,7 @@ func TestTokenCoversEveryStoredField(t *testing.T) {
 			b := new(Logs)
 			b.Reset()
 			b.Fill(ld)
-			return append([]any(nil), b.Columns()...), b.Token()
+			return drivers(b.Columns()), b.Token()
 		}
 		muts := map[string]func(plog.Logs){
 			"resource schema url": func(l plog.Logs) { l.ResourceLogs().At(0).SetSchemaUrl("https://x/2") },
@@ -97,7 +97,7 @@ func TestTokenCoversEveryStoredField(t *testing.T) {
 			b := new(Traces)
 			b.Reset()
 			b.Fill(td)
-			return append([]any(nil), b.Columns()...), b.Token()
+			return drivers(b.Columns()), b.Token()
 		}
 		span := func(td ptrace.Traces) ptrace.Span { return td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0) }
 		muts := map[string]func(ptrace.Traces){
@@ -141,7 +141,7 @@ func TestTokenCoversEveryStoredField(t *testing.T) {
 			b := new(Metrics)
 			b.Reset()
 			b.Fill(md)
-			return filled{append([]any(nil), b.Gauge.GaugeColumns()...), append([]any(nil), b.Histogram.Columns()...),
+			return filled{drivers(b.Gauge.GaugeColumns()), drivers(b.Histogram.Columns()),
 				b.Gauge.Token(), b.Histogram.Token()}
 		}
 		sm := func(md pmetric.Metrics) pmetric.ScopeMetrics { return md.ResourceMetrics().At(0).ScopeMetrics().At(0) }

@@ -9,21 +9,21 @@ import (
 // Traces is the columns of otel_traces, in schema.Traces order.
 type Traces struct {
 	common
-	Timestamp       []time.Time
-	TraceID         []string
-	SpanID          []string
-	ParentSpanID    []string
-	TraceState      []string
-	SpanName        []any
-	SpanKind        []any
-	ServiceName     []any
+	Timestamp       Times
+	TraceID         Strs
+	SpanID          Strs
+	ParentSpanID    Strs
+	TraceState      Strs
+	SpanName        LCs
+	SpanKind        LCs
+	ServiceName     LCs
 	ResourceAttrs   MapCol
-	ScopeName       []string
-	ScopeVersion    []string
+	ScopeName       Strs
+	ScopeVersion    Strs
 	SpanAttrs       MapCol
-	Duration        []uint64
-	StatusCode      []any
-	StatusMessage   []string
+	Duration        Nums[uint64]
+	StatusCode      LCs
+	StatusMessage   Strs
 	EventTimes      Arr[time.Time]
 	EventNames      LCArr
 	EventAttrs      MapArr
@@ -31,29 +31,29 @@ type Traces struct {
 	LinkSpanIDs     Arr[string]
 	LinkTraceStates Arr[string]
 	LinkAttrs       MapArr
-	cols            []any
+	cols            []Col
 }
 
 // Reset empties the columns, keeping their memory.
 func (b *Traces) Reset() {
 	b.reset()
-	b.Timestamp = b.Timestamp[:0]
-	b.TraceID = b.TraceID[:0]
-	b.SpanID = b.SpanID[:0]
-	b.ParentSpanID = b.ParentSpanID[:0]
-	b.TraceState = b.TraceState[:0]
-	b.SpanName = clearAny(b.SpanName)
-	b.SpanKind = clearAny(b.SpanKind)
-	b.ServiceName = clearAny(b.ServiceName)
+	b.Timestamp.reset()
+	b.TraceID.reset()
+	b.SpanID.reset()
+	b.ParentSpanID.reset()
+	b.TraceState.reset()
+	b.SpanName.reset(&b.common)
+	b.SpanKind.reset(&b.common)
+	b.ServiceName.reset(&b.common)
 	b.ResourceAttrs.reset(&b.common, &b.hasher)
-	b.ScopeName = b.ScopeName[:0]
-	b.ScopeVersion = b.ScopeVersion[:0]
+	b.ScopeName.reset()
+	b.ScopeVersion.reset()
 	b.SpanAttrs.reset(&b.common, &b.hasher)
-	b.Duration = b.Duration[:0]
-	b.StatusCode = clearAny(b.StatusCode)
-	b.StatusMessage = b.StatusMessage[:0]
+	b.Duration.reset()
+	b.StatusCode.reset(&b.common)
+	b.StatusMessage.reset()
 	b.EventTimes.reset()
-	b.EventNames.reset()
+	b.EventNames.reset(&b.common)
 	b.EventAttrs.reset(&b.common, &b.hasher)
 	b.LinkTraceIDs.reset()
 	b.LinkSpanIDs.reset()
@@ -62,7 +62,7 @@ func (b *Traces) Reset() {
 }
 
 // Rows is the number of rows filled.
-func (b *Traces) Rows() int { return len(b.Timestamp) }
+func (b *Traces) Rows() int { return b.Timestamp.Len() }
 
 // Fill appends every span of td, one row each.
 func (b *Traces) Fill(td ptrace.Traces) {
@@ -86,9 +86,9 @@ func (b *Traces) Fill(td ptrace.Traces) {
 					b.ResourceAttrs.Append(res.Attributes())
 					resAdded = true
 				}
-				b.ServiceName = append(b.ServiceName, service)
-				b.ScopeName = append(b.ScopeName, scope.Name())
-				b.ScopeVersion = append(b.ScopeVersion, scope.Version())
+				b.ServiceName.Append(service)
+				b.ScopeName.Append(scope.Name())
+				b.ScopeVersion.Append(scope.Version())
 				b.appendSpan(spans.At(k))
 			}
 		}
@@ -103,19 +103,19 @@ func (b *Traces) appendSpan(s ptrace.Span) {
 		d = uint64(end - start)
 	}
 	st := s.Status()
-	b.Timestamp = append(b.Timestamp, timeOf(start))
-	b.TraceID = append(b.TraceID, b.hexID(traceID[:]))
-	b.SpanID = append(b.SpanID, b.hexID(spanID[:]))
-	b.ParentSpanID = append(b.ParentSpanID, b.hexID(parentID[:]))
-	b.TraceState = append(b.TraceState, s.TraceState().AsRaw())
-	b.SpanName = append(b.SpanName, b.intern(s.Name()))
+	b.Timestamp.Append(uint64(start))
+	b.TraceID.Append(b.hexID(traceID[:]))
+	b.SpanID.Append(b.hexID(spanID[:]))
+	b.ParentSpanID.Append(b.hexID(parentID[:]))
+	b.TraceState.Append(s.TraceState().AsRaw())
+	b.SpanName.Append(b.intern(s.Name()))
 	// pdata's names (Server, Error, ...), as contrib and Grafana's trace
 	// queries use them; an unknown value gets pdata's text for it.
-	b.SpanKind = append(b.SpanKind, b.intern(s.Kind().String()))
+	b.SpanKind.Append(b.intern(s.Kind().String()))
 	b.SpanAttrs.Append(s.Attributes())
-	b.Duration = append(b.Duration, d)
-	b.StatusCode = append(b.StatusCode, b.intern(st.Code().String()))
-	b.StatusMessage = append(b.StatusMessage, st.Message())
+	b.Duration.Append(d)
+	b.StatusCode.Append(b.intern(st.Code().String()))
+	b.StatusMessage.Append(st.Message())
 	_, _ = b.hash.Write(traceID[:])
 	_, _ = b.hash.Write(spanID[:])
 	_, _ = b.hash.Write(parentID[:])
@@ -159,13 +159,13 @@ func (b *Traces) appendSpan(s ptrace.Span) {
 	b.LinkAttrs.EndRow()
 }
 
-// Columns are the filled columns in schema.Traces order, for Append.
-func (b *Traces) Columns() []any {
+// Columns are the filled columns in schema.Traces order.
+func (b *Traces) Columns() []Col {
 	b.cols = append(b.cols[:0],
-		b.Timestamp, b.TraceID, b.SpanID, b.ParentSpanID, b.TraceState, b.SpanName, b.SpanKind,
-		b.ServiceName, b.ResourceAttrs.Rows(), b.ScopeName, b.ScopeVersion, b.SpanAttrs.Rows(),
-		b.Duration, b.StatusCode, b.StatusMessage,
-		b.EventTimes.Rows(), b.EventNames.Rows(), b.EventAttrs.Rows(),
-		b.LinkTraceIDs.Rows(), b.LinkSpanIDs.Rows(), b.LinkTraceStates.Rows(), b.LinkAttrs.Rows())
+		&b.Timestamp, &b.TraceID, &b.SpanID, &b.ParentSpanID, &b.TraceState, &b.SpanName, &b.SpanKind,
+		&b.ServiceName, &b.ResourceAttrs, &b.ScopeName, &b.ScopeVersion, &b.SpanAttrs,
+		&b.Duration, &b.StatusCode, &b.StatusMessage,
+		&b.EventTimes, &b.EventNames, &b.EventAttrs,
+		&b.LinkTraceIDs, &b.LinkSpanIDs, &b.LinkTraceStates, &b.LinkAttrs)
 	return b.cols
 }
