@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/chcol"
+	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/chhttp"
 	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/schema"
 )
 
@@ -32,6 +33,8 @@ type table struct {
 	name   string
 	def    schema.Table
 	insert string
+	// nativeInsert is insert with the Native format, for the HTTP path.
+	nativeInsert string
 	// plain marks the columns the exporter fills as LowCardinality that
 	// the existing table has as plain String (an older schema): the
 	// driver takes []string for them, not interned values.
@@ -54,6 +57,10 @@ type chExporter struct {
 	schemaReady bool
 
 	pool sync.Pool
+	// native posts Native-format blocks on http(s) endpoints; nil on the
+	// native protocol, where clickhouse-go's batch takes the columns.
+	native *chhttp.Client
+	bufs   sync.Pool // *[]byte, the encoded blocks
 }
 
 func (e *chExporter) start(ctx context.Context, host component.Host) error {
@@ -66,6 +73,9 @@ func (e *chExporter) start(ctx context.Context, host component.Host) error {
 		return err
 	}
 	e.conn = conn
+	if err := e.startNative(ctx); err != nil {
+		return err
+	}
 	e.opts = schema.Options{Database: e.cfg.Database, Cluster: e.cfg.ClusterName, Engine: e.cfg.TableEngine,
 		TTL: e.cfg.TTL, DedupWindow: e.cfg.DeduplicationWindow}
 	e.tables = e.tableSet()
@@ -83,7 +93,31 @@ func (e *chExporter) start(ctx context.Context, host component.Host) error {
 	return nil
 }
 
+// startNative sets up the HTTP client of the insert path, with the
+// same hosts, credentials, TLS and compression as the driver's.
+func (e *chExporter) startNative(ctx context.Context) error {
+	ep, err := parseEndpoint(e.cfg.Endpoint)
+	if err != nil || !ep.http {
+		return err
+	}
+	tlsCfg, err := e.tlsConfig(ctx, ep)
+	if err != nil {
+		return err
+	}
+	e.native, err = chhttp.New(chhttp.Config{
+		Hosts: ep.hosts, Secure: ep.secure, TLS: tlsCfg,
+		Username: e.cfg.Username, Password: string(e.cfg.Password), Database: e.cfg.Database,
+		Compression: e.cfg.Compression, Strategy: e.cfg.ConnectionOpenStrategy,
+		DialTimeout: e.cfg.DialTimeout, MaxConns: e.cfg.MaxOpenConns,
+	})
+	e.bufs.New = func() any { return new([]byte) }
+	return err
+}
+
 func (e *chExporter) shutdown(context.Context) error {
+	if e.native != nil {
+		e.native.Close()
+	}
 	if e.conn != nil {
 		return e.conn.Close()
 	}
@@ -123,16 +157,24 @@ func (e *chExporter) clientOptions(ctx context.Context) (*clickhouse.Options, er
 	default:
 		o.ConnOpenStrategy = clickhouse.ConnOpenInOrder
 	}
+	o.TLS, err = e.tlsConfig(ctx, ep)
+	return o, err
+}
+
+// tlsConfig is the client's TLS: the tls block when set, the system's
+// roots on https:// and secure endpoints, none otherwise.
+func (e *chExporter) tlsConfig(ctx context.Context, ep endpoint) (*tls.Config, error) {
 	if t := e.cfg.TLS.Get(); e.cfg.TLS.HasValue() && t != nil {
 		tc, err := t.LoadTLSConfig(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("tls: %w", err)
 		}
-		o.TLS = tc
-	} else if ep.secure {
-		o.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+		return tc, nil
 	}
-	return o, nil
+	if ep.secure {
+		return &tls.Config{MinVersion: tls.VersionTLS12}, nil
+	}
+	return nil, nil
 }
 
 // tableSet is the tables of this exporter's signal.
@@ -142,8 +184,8 @@ func (e *chExporter) tableSet() map[string]*table {
 		for i, c := range def.Columns {
 			cols[i] = schema.Ident(c.Name)
 		}
-		return &table{name: name, def: def,
-			insert: "INSERT INTO " + schema.QualifiedName(e.cfg.Database, name) + " (" + strings.Join(cols, ", ") + ")"}
+		insert := "INSERT INTO " + schema.QualifiedName(e.cfg.Database, name) + " (" + strings.Join(cols, ", ") + ")"
+		return &table{name: name, def: def, insert: insert, nativeInsert: insert + " FORMAT Native"}
 	}
 	switch e.signal {
 	case signalLogs:
@@ -158,8 +200,21 @@ func (e *chExporter) tableSet() map[string]*table {
 	return out
 }
 
-// insert sends one table's columns as one batch.
-func (e *chExporter) insert(ctx context.Context, t *table, cols []any, rows int, token string) error {
+// insert sends one table's columns as one insert.
+func (e *chExporter) insert(ctx context.Context, t *table, cols []chcol.Col, rows int, token string) error {
+	if e.native != nil {
+		return e.insertNative(ctx, t, cols, rows, token)
+	}
+	values := make([]any, len(cols))
+	for i, c := range cols {
+		values[i] = c.Driver()
+	}
+	return e.insertBatch(ctx, t, values, rows, token)
+}
+
+// insertBatch sends the columns through clickhouse-go's batch (the
+// native protocol).
+func (e *chExporter) insertBatch(ctx context.Context, t *table, values []any, rows int, token string) error {
 	settings := clickhouse.Settings{}
 	if e.cfg.InsertDeduplicationToken {
 		settings["insert_deduplication_token"] = token
@@ -174,7 +229,7 @@ func (e *chExporter) insert(ctx context.Context, t *table, cols []any, rows int,
 		return e.failed(ctx, t, rows, err)
 	}
 	defer func() { _ = batch.Close() }()
-	for i, c := range cols {
+	for i, c := range values {
 		if t.plain != nil && t.plain[i] {
 			c = anyStrings(c)
 		}
@@ -183,6 +238,31 @@ func (e *chExporter) insert(ctx context.Context, t *table, cols []any, rows int,
 		}
 	}
 	if err := batch.Send(); err != nil {
+		return e.failed(ctx, t, rows, err)
+	}
+	e.tel.recordInserted(ctx, t.name, rows)
+	return nil
+}
+
+// insertNative encodes the block in ClickHouse's Native format and posts
+// it. The column types sent are the exporter's; a server converts them to
+// an older table's compatible types (see schema.SameType) on input.
+func (e *chExporter) insertNative(ctx context.Context, t *table, cols []chcol.Col, rows int, token string) error {
+	buf := e.bufs.Get().(*[]byte)
+	defer e.bufs.Put(buf)
+	*buf = chcol.EncodeNative((*buf)[:0], t.def, cols)
+	var settings [3]chhttp.Setting
+	n := 0
+	if e.cfg.InsertDeduplicationToken {
+		settings[n] = chhttp.Setting{Key: "insert_deduplication_token", Value: token}
+		n++
+	}
+	if e.cfg.AsyncInsert {
+		settings[n] = chhttp.Setting{Key: "async_insert", Value: "1"}
+		settings[n+1] = chhttp.Setting{Key: "wait_for_async_insert", Value: "1"}
+		n += 2
+	}
+	if err := e.native.Insert(ctx, t.nativeInsert, settings[:n], *buf); err != nil {
 		return e.failed(ctx, t, rows, err)
 	}
 	e.tel.recordInserted(ctx, t.name, rows)

@@ -95,7 +95,7 @@ func nativeExporter(t *testing.T, srv *testserver.ClickHouse, cfg *Config) (*chE
 	tbl := &table{name: "logs_compat", def: compatDef, insert: "INSERT INTO default.logs_compat (Timestamp, ServiceName, Body, `Attrs.Key`, `Attrs.Value`, N)"}
 	push := func(ctx context.Context, ld plog.Logs) error {
 		cols, rows := compatColumns(ld)
-		return e.insert(ctx, tbl, cols, rows, "")
+		return e.insertBatch(ctx, tbl, cols, rows, "")
 	}
 	return e, push
 }
@@ -210,7 +210,7 @@ func TestIntegrationNativePermanentError(t *testing.T) {
 	e, _ := nativeExporter(t, srv, createDefaultConfig().(*Config))
 	ctx := context.Background()
 	bad := &table{name: "logs_compat", def: compatDef, insert: "INSERT INTO default.logs_compat (Timestamp, NoSuchColumn)"}
-	err := e.insert(ctx, bad, []any{[]time.Time{t0}, []string{"x"}}, 1, "")
+	err := e.insertBatch(ctx, bad, []any{[]time.Time{t0}, []string{"x"}}, 1, "")
 	require.Error(t, err)
 	reason, permanent := classify(err)
 	assert.True(t, permanent, "%v", err)

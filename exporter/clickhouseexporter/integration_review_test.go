@@ -203,7 +203,7 @@ func TestIntegrationNativeOldServerRefusesToken(t *testing.T) {
 	e.cfg.InsertDeduplicationToken = true
 	tbl := &table{name: "logs_compat", def: compatDef, insert: "INSERT INTO default.logs_compat (Timestamp, ServiceName, Body, `Attrs.Key`, `Attrs.Value`, N)"}
 	cols, rows := compatColumns(nativeLogs(0, 1))
-	err := e.insert(context.Background(), tbl, cols, rows, "token")
+	err := e.insertBatch(context.Background(), tbl, cols, rows, "token")
 	require.Error(t, err)
 	reason, permanent := classify(err)
 	require.True(t, permanent, "%v", err)

@@ -82,7 +82,7 @@ func (e *chExporter) pushMetrics(ctx context.Context, md pmetric.Metrics) error 
 		suffix string
 		typ    pmetric.MetricType
 		rows   int
-		cols   func() []any
+		cols   func() []chcol.Col
 		token  func() string
 	}{
 		{schema.Gauge.Suffix, pmetric.MetricTypeGauge, b.Gauge.Rows(), b.Gauge.GaugeColumns, b.Gauge.Token},
