@@ -8,6 +8,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"go.opentelemetry.io/collector/consumer/consumererror"
+
+	"github.com/otelhub/otelhub/exporter/clickhouseexporter/internal/chhttp"
 )
 
 // permanentCodes are server error codes that a retry cannot fix: the data
@@ -70,6 +72,12 @@ func classify(err error) (reason string, permanent bool) {
 	var ex *clickhouse.Exception
 	if errors.As(err, &ex) {
 		if r, ok := permanentCodes[ex.Code]; ok {
+			return r, true
+		}
+	}
+	var hx *chhttp.Exception
+	if errors.As(err, &hx) {
+		if r, ok := permanentCodes[hx.Code]; ok {
 			return r, true
 		}
 	}

@@ -251,3 +251,37 @@ func everyMetricType() pmetric.Metrics {
 	}
 	return md
 }
+
+// Spans with fuzzed names, events and links: the block always decodes
+// to the driver's values.
+func FuzzTracesNative(f *testing.F) {
+	f.Add("span", "event", "k", "v", uint8(2), uint8(1), uint64(5))
+	f.Add("", "", "", "", uint8(0), uint8(0), ^uint64(0))
+	f.Fuzz(func(t *testing.T, name, event, key, val string, events, links uint8, ts uint64) {
+		td := ptrace.NewTraces()
+		rs := td.ResourceSpans().AppendEmpty()
+		rs.Resource().Attributes().PutStr(key, val)
+		spans := rs.ScopeSpans().AppendEmpty().Spans()
+		for i := range 3 {
+			s := spans.AppendEmpty()
+			s.SetName(name + fmt.Sprint(i%2))
+			s.SetStartTimestamp(pcommon.Timestamp(ts))
+			s.SetEndTimestamp(pcommon.Timestamp(ts / 2))
+			for j := range int(events % 8) {
+				e := s.Events().AppendEmpty()
+				e.SetName(event + fmt.Sprint(j))
+				e.SetTimestamp(pcommon.Timestamp(ts))
+				e.Attributes().PutStr(key, val)
+			}
+			for range int(links % 4) {
+				l := s.Links().AppendEmpty()
+				l.TraceState().FromRaw(val)
+				l.Attributes().PutStr(val, key)
+			}
+		}
+		var b Traces
+		b.Reset()
+		b.Fill(td)
+		checkNative(t, schema.Traces, b.Columns())
+	})
+}

@@ -28,3 +28,11 @@ func (c *Client) Insert(ctx context.Context, query string, settings []Setting, b
 	return nil
 }
 func (c *Client) Close() {}
+
+type Exception struct {
+	Code    int32
+	Message string
+	Status  int
+}
+
+func (e *Exception) Error() string { return e.Message }
