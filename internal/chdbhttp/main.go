@@ -10,7 +10,9 @@
 //   - GET /ping: "Ok."
 //   - POST / with ?query=...: the query, with the body as its data (an
 //     INSERT ... FORMAT x); or the body as the query when there is no
-//     query parameter. gzip request bodies are accepted.
+//     query parameter. Request bodies with Content-Encoding gzip, zstd
+//     or lz4 (the LZ4 frame format) are decompressed, as
+//     clickhouse-server does.
 //   - default_format for the result, errors as 500 with the exception code
 //     in X-ClickHouse-Exception-Code.
 //
@@ -40,6 +42,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
 	chdb "github.com/chdb-io/chdb-go/chdb"
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
 )
 
 func main() {
@@ -74,9 +78,15 @@ type server struct {
 }
 
 // insertSettings are the URL parameters passed on to INSERTs as SETTINGS.
+// Others are ignored. wait_end_of_query, which HTTP clients send so that
+// the server answers only once the query has ended, is one of them: it is
+// a setting of the HTTP layer, and this server always answers after the
+// query has ended.
 var insertSettings = map[string]bool{
 	"insert_deduplication_token": true, "insert_deduplicate": true,
 	"async_insert": true, "wait_for_async_insert": true,
+	"async_insert_deduplicate": true, "async_insert_busy_timeout_ms": true,
+	"max_insert_block_size": true, "input_format_native_allow_types_conversion": true,
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -166,12 +176,25 @@ func transcode(in []byte, from, to uint64) ([]byte, error) {
 
 func readBody(r *http.Request) ([]byte, error) {
 	var rd io.Reader = r.Body
-	if r.Header.Get("Content-Encoding") == "gzip" {
+	switch enc := r.Header.Get("Content-Encoding"); enc {
+	case "", "none", "identity":
+	case "gzip":
 		gz, err := gzip.NewReader(r.Body)
 		if err != nil {
 			return nil, err
 		}
 		rd = gz
+	case "zstd":
+		zr, err := zstd.NewReader(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		rd = zr
+	case "lz4":
+		rd = lz4.NewReader(r.Body)
+	default:
+		return nil, fmt.Errorf("Code: 1. DB::Exception: chdbhttp: unknown Content-Encoding %q. (UNSUPPORTED_METHOD)", enc)
 	}
 	return io.ReadAll(rd)
 }
