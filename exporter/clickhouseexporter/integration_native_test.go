@@ -151,7 +151,8 @@ func TestIntegrationNativeReconnectAfterRestart(t *testing.T) {
 	require.False(t, permanent, "a refused connection must be retried: %v", err)
 	srv.Start()
 	var last error
-	for range 20 {
+	// A loaded machine can take seconds to serve again after Start.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 		if last = push(ctx, nativeLogs(100, 100)); last == nil {
 			break
 		}
