@@ -31,10 +31,25 @@ import (
 // maxInterned bounds the intern table; past it the table starts afresh.
 const maxInterned = 1 << 16
 
-// hasher digests what goes into one table.
+// hasher digests what goes into one table. Small pieces are gathered in
+// buf and digested in chunks: a digest call per 8-byte number costs more
+// than the hashing itself. xxhash is a stream, so the chunking does not
+// change the sum.
 type hasher struct {
 	hash xxhash.Digest
-	num  [8]byte
+	buf  []byte
+}
+
+const hashChunk = 4096
+
+func (c *hasher) resetHash() {
+	c.hash.Reset()
+	c.buf = c.buf[:0]
+}
+
+func (c *hasher) flush() {
+	_, _ = c.hash.Write(c.buf)
+	c.buf = c.buf[:0]
 }
 
 // common is the state every block shares: the intern table of the
@@ -69,7 +84,7 @@ func (c *common) reset() {
 		c.gen, c.remap = c.gen[:0], c.remap[:0]
 	}
 	c.arena = c.arena[:0]
-	c.hash.Reset()
+	c.resetHash()
 }
 
 // intern returns the id of s. The table outlives the batch, so the value
@@ -158,17 +173,32 @@ func (c *common) writeLC(w *Writer, ids []uint32) {
 // token, in any process, so ClickHouse can recognise a retried insert
 // (insert_deduplication_token).
 func (c *hasher) Token() string {
+	c.flush()
 	return strconv.FormatUint(c.hash.Sum64(), 16)
 }
 
 func (c *hasher) hstr(s string) {
-	_, _ = c.hash.WriteString(s)
+	if len(s) > hashChunk/4 {
+		c.flush()
+		_, _ = c.hash.WriteString(s)
+	} else {
+		c.buf = append(c.buf, s...)
+	}
 	c.hu64(uint64(len(s))) // keep ("ab","c") apart from ("a","bc")
 }
 
+func (c *hasher) hbytes(b []byte) {
+	c.buf = append(c.buf, b...)
+	if len(c.buf) >= hashChunk {
+		c.flush()
+	}
+}
+
 func (c *hasher) hu64(v uint64) {
-	binary.LittleEndian.PutUint64(c.num[:], v)
-	_, _ = c.hash.Write(c.num[:])
+	c.buf = binary.LittleEndian.AppendUint64(c.buf, v)
+	if len(c.buf) >= hashChunk {
+		c.flush()
+	}
 }
 
 // arenaString returns the bytes appended to the arena from start as a

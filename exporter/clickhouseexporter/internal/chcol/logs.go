@@ -119,8 +119,8 @@ func (b *Logs) appendRecord(lr plog.LogRecord) {
 	b.hstr(body)
 	b.hstr(lr.SeverityText())
 	b.hu64(uint64(lr.SeverityNumber())<<8 | uint64(lr.Flags()))
-	_, _ = b.hash.Write(traceID[:])
-	_, _ = b.hash.Write(spanID[:])
+	b.hbytes(traceID[:])
+	b.hbytes(spanID[:])
 	b.hstr(lr.EventName())
 }
 

@@ -39,7 +39,7 @@ type pointCols struct {
 
 func (p *pointCols) reset(c *common) {
 	p.c = c
-	p.h.hash.Reset()
+	p.h.resetHash()
 	p.ResourceAttrs.reset(c, &p.h)
 	p.ResourceSchema.reset()
 	p.ScopeName.reset()
@@ -135,8 +135,8 @@ func (p *pointCols) addExemplars(es pmetric.ExemplarSlice) {
 		p.ExTraceID.Add(p.c.hexID(tid[:]))
 		p.h.hu64(uint64(e.Timestamp()))
 		p.h.hf64(v)
-		_, _ = p.h.hash.Write(tid[:])
-		_, _ = p.h.hash.Write(sid[:])
+		p.h.hbytes(tid[:])
+		p.h.hbytes(sid[:])
 	}
 	p.ExAttrs.EndRow()
 	p.ExTime.EndRow()
