@@ -221,6 +221,17 @@ func (c *ClickHouse) Stop() {
 	c.cmd = nil
 }
 
+// Kill ends the server with SIGKILL, as a crash would: inserts in
+// flight get no answer. Start starts it again.
+func (c *ClickHouse) Kill() {
+	if c.cmd == nil {
+		return
+	}
+	_ = c.cmd.Process.Kill()
+	c.stop() // reaps the process and closes the log
+	c.cmd = nil
+}
+
 func writeClickHouseConfig(t testing.TB, c *ClickHouse, httpAddr string) {
 	t.Helper()
 	dir := c.dir
@@ -249,7 +260,7 @@ func writeClickHouseConfig(t testing.TB, c *ClickHouse, httpAddr string) {
 `, dir, httpPort, tcpPort, secureConfig(c))
 	users := `<?xml version="1.0"?>
 <yandex>
-  <profiles><default></default></profiles>
+  <profiles><default><poll_interval>1</poll_interval></default></profiles>
   <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default></default></quotas>
 </yandex>
