@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,5 +65,39 @@ func TestIntegrationNativeTLS(t *testing.T) {
 		_, permanent := classify(err)
 		assert.False(t, permanent, "kept for a retry: %v", err)
 	})
-	assert.Equal(t, uint64(1000), count(t, conn, "SELECT count() FROM default.logs_compat"))
+	// secure=true in the endpoint (contrib's DSN) turns TLS on, with the
+	// system's roots unless tls says otherwise: it was ignored before, and
+	// the exporter spoke plain TCP to the TLS port.
+	t.Run("secure=true", func(t *testing.T) {
+		cfg := tlsConfig(t, srv, nil)
+		cfg.Endpoint += "?secure=true"
+		_, push := compatExporter(t, cfg)
+		var unknown x509.UnknownAuthorityError
+		assert.ErrorAs(t, push(ctx, nativeLogs(1000, 10)), &unknown)
+		cfg = tlsConfig(t, srv, map[string]any{"ca_file": srv.TLS.CAFile})
+		cfg.Endpoint += "?secure=true"
+		_, push = compatExporter(t, cfg)
+		require.NoError(t, push(ctx, nativeLogs(1000, 10)))
+	})
+	assert.Equal(t, uint64(1010), count(t, conn, "SELECT count() FROM default.logs_compat"))
+}
+
+// Other DSN parameters in the endpoint are refused, not ignored.
+func TestTLSEndpointQuery(t *testing.T) {
+	for endpoint, want := range map[string]string{
+		"tcp://h:9440?secure=true":              "",
+		"tcp://h:9440,g:9440?secure=false":      "",
+		"https://h:8443/?secure=true":           "",
+		"tcp://h:9000?database=logs":            `parameter "database" is not read`,
+		"tcp://h:9000?secure=true&compress=lz4": `parameter "compress" is not read`,
+		"tcp://h:9000?secure=yes":               `secure="yes" is not true or false`,
+	} {
+		ep, err := parseEndpoint(endpoint)
+		if want == "" {
+			require.NoError(t, err, endpoint)
+			assert.Equal(t, !strings.Contains(endpoint, "false"), ep.secure, endpoint)
+			continue
+		}
+		assert.ErrorContains(t, err, want, endpoint)
+	}
 }
