@@ -3,6 +3,8 @@ package clickhouseexporter
 import (
 	"errors"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,7 +119,7 @@ func (c *Config) Validate() error {
 type endpoint struct {
 	hosts  []string
 	http   bool
-	secure bool // https
+	secure bool // https, or secure=true in the query
 }
 
 func parseEndpoint(s string) (endpoint, error) {
@@ -135,8 +137,11 @@ func parseEndpoint(s string) (endpoint, error) {
 	default:
 		return endpoint{}, fmt.Errorf("endpoint: scheme %q is not tcp, clickhouse, http or https", scheme)
 	}
-	rest, _, _ = strings.Cut(rest, "/") // a path or query is ignored
-	rest, _, _ = strings.Cut(rest, "?")
+	rest, query, _ := strings.Cut(rest, "?")
+	rest, _, _ = strings.Cut(rest, "/") // a path is ignored
+	if err := ep.readQuery(query); err != nil {
+		return endpoint{}, err
+	}
 	for h := range strings.SplitSeq(rest, ",") {
 		if h = strings.TrimSpace(h); h == "" || !strings.Contains(h, ":") {
 			return endpoint{}, fmt.Errorf("endpoint: host %q needs a port", h)
@@ -144,4 +149,29 @@ func parseEndpoint(s string) (endpoint, error) {
 		ep.hosts = append(ep.hosts, h)
 	}
 	return ep, nil
+}
+
+// readQuery takes secure=true from the endpoint's query, as contrib's DSN
+// does (TLS with the system's roots unless tls is set). Other parameters
+// are refused rather than ignored: a DSN's database or compression here
+// would otherwise be silently dropped.
+func (ep *endpoint) readQuery(query string) error {
+	if query == "" {
+		return nil
+	}
+	vals, err := url.ParseQuery(query)
+	if err != nil {
+		return fmt.Errorf("endpoint: query %q: %w", query, err)
+	}
+	for key, v := range vals {
+		if key != "secure" {
+			return fmt.Errorf("endpoint: parameter %q is not read; use the exporter's options (tls, database, compression, ...)", key)
+		}
+		on, err := strconv.ParseBool(v[len(v)-1])
+		if err != nil {
+			return fmt.Errorf("endpoint: secure=%q is not true or false", v[len(v)-1])
+		}
+		ep.secure = ep.secure || on
+	}
+	return nil
 }

@@ -29,3 +29,21 @@ func TestIntegrationChDBAsyncInsert(t *testing.T) {
 	// resent async insert tested: ClickHouse applies it only with
 	// async_insert_deduplicate on Replicated tables. The README says so.
 }
+
+// async_insert exists from ClickHouse 21.11. Debian's 18.16 does not know
+// the setting: it refuses every insert that carries it (code 115), and the
+// exporter drops the batch as permanent, reason unknown_setting, rather
+// than retrying it for ever. The README says the server must be >= 21.11.
+func TestIntegrationNativeAsyncInsertOldServer(t *testing.T) {
+	srv := testserver.ClickHouseServer(t)
+	cfg := createDefaultConfig().(*Config)
+	cfg.AsyncInsert = true
+	_, push := nativeExporter(t, srv, cfg)
+	err := push(context.Background(), nativeLogs(0, 10))
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "async_insert")
+	reason, permanent := classify(err)
+	assert.True(t, permanent, "%v", err)
+	assert.Equal(t, "unknown_setting", reason)
+	assert.Zero(t, count(t, nativeReader(t, srv), "SELECT count() FROM default.logs_compat"))
+}

@@ -81,6 +81,15 @@ func nativeLogs(first, n int) plog.Logs {
 func nativeExporter(t *testing.T, srv *testserver.ClickHouse, cfg *Config) (*chExporter, func(context.Context, plog.Logs) error) {
 	t.Helper()
 	cfg.Endpoint = "tcp://" + srv.Addr
+	e, push := compatExporter(t, cfg)
+	require.NoError(t, e.conn.Exec(context.Background(), compatTable))
+	return e, push
+}
+
+// compatExporter is nativeExporter on cfg's own endpoint, without
+// touching the servers: the test creates the table.
+func compatExporter(t *testing.T, cfg *Config) (*chExporter, func(context.Context, plog.Logs) error) {
+	t.Helper()
 	cfg.InsertDeduplicationToken = false // 18.16 has no such setting
 	cfg.DialTimeout = time.Second
 	e, err := newExporter(exportertest.NewNopSettings(NewFactory().Type()), cfg, signalLogs)
@@ -91,7 +100,6 @@ func nativeExporter(t *testing.T, srv *testserver.ClickHouse, cfg *Config) (*chE
 	require.NoError(t, err)
 	e.conn = conn
 	t.Cleanup(func() { _ = conn.Close() })
-	require.NoError(t, conn.Exec(context.Background(), compatTable))
 	tbl := &table{name: "logs_compat", def: compatDef, insert: "INSERT INTO default.logs_compat (Timestamp, ServiceName, Body, `Attrs.Key`, `Attrs.Value`, N)"}
 	push := func(ctx context.Context, ld plog.Logs) error {
 		cols, rows := compatColumns(ld)

@@ -114,20 +114,36 @@ func withLock(t TB, f func()) {
 
 // ClickHouse is a Debian clickhouse-server (18.16 on Debian 12), started
 // on loopback with its data and config in a temporary folder. Its native
-// protocol address is in Addr; the HTTP one in URL.
+// protocol address is in Addr; the HTTP one in URL. Started with
+// ClickHouseTLS, it also serves the native protocol over TLS on TLSAddr
+// with a certificate of TLS.CAFile.
 type ClickHouse struct {
 	*Server
-	Addr   string
-	dir    string
-	config string
-	t      testing.TB
+	Addr    string
+	TLSAddr string
+	TLS     TLSFiles
+	dir     string
+	config  string
+	t       testing.TB
 }
 
 const clickhouseServerBin = "/usr/sbin/clickhouse-server"
 
+// ClickHouseOption changes how a ClickHouse is started.
+type ClickHouseOption func(t testing.TB, c *ClickHouse)
+
+// ClickHouseTLS adds the secure native port (tcp_port_secure) with a
+// server certificate for 127.0.0.1 signed by a CA made for the test.
+func ClickHouseTLS() ClickHouseOption {
+	return func(t testing.TB, c *ClickHouse) {
+		c.TLSAddr = freeAddr(t)
+		c.TLS = NewTLSFiles(t, c.dir)
+	}
+}
+
 // ClickHouseServer installs clickhouse-server with apt-get when missing
 // (the tests run as root on CI) and starts it.
-func ClickHouseServer(t testing.TB) *ClickHouse {
+func ClickHouseServer(t testing.TB, opts ...ClickHouseOption) *ClickHouse {
 	t.Helper()
 	if _, err := os.Stat(clickhouseServerBin); err != nil {
 		withLock(t, func() {
@@ -147,8 +163,11 @@ func ClickHouseServer(t testing.TB) *ClickHouse {
 	dir := t.TempDir()
 	c := &ClickHouse{dir: dir, t: t, Addr: freeAddr(t)}
 	httpAddr := freeAddr(t)
+	for _, o := range opts {
+		o(t, c)
+	}
 	c.config = filepath.Join(dir, "config.xml")
-	writeClickHouseConfig(t, dir, c.Addr, httpAddr)
+	writeClickHouseConfig(t, c, httpAddr)
 	c.Server = &Server{URL: "http://" + httpAddr}
 	c.Start()
 	t.Cleanup(func() { c.Stop() })
@@ -174,9 +193,18 @@ func (c *ClickHouse) Start() {
 		out, _ := os.ReadFile(filepath.Join(c.dir, "err.log"))
 		c.t.Fatalf("clickhouse-server did not start: %v\n%s", err, out)
 	}
-	// The native port opens with the HTTP one; wait for it all the same.
+	// The native ports open with the HTTP one; wait for them all the same.
+	for _, addr := range []string{c.Addr, c.TLSAddr} {
+		waitListening(addr)
+	}
+}
+
+func waitListening(addr string) {
 	for range 100 {
-		if conn, err := net.Dial("tcp", c.Addr); err == nil {
+		if addr == "" {
+			return
+		}
+		if conn, err := net.Dial("tcp", addr); err == nil {
 			conn.Close()
 			return
 		}
@@ -193,9 +221,21 @@ func (c *ClickHouse) Stop() {
 	c.cmd = nil
 }
 
-func writeClickHouseConfig(t testing.TB, dir, tcpAddr, httpAddr string) {
+// Kill ends the server with SIGKILL, as a crash would: inserts in
+// flight get no answer. Start starts it again.
+func (c *ClickHouse) Kill() {
+	if c.cmd == nil {
+		return
+	}
+	_ = c.cmd.Process.Kill()
+	c.stop() // reaps the process and closes the log
+	c.cmd = nil
+}
+
+func writeClickHouseConfig(t testing.TB, c *ClickHouse, httpAddr string) {
 	t.Helper()
-	_, tcpPort, _ := net.SplitHostPort(tcpAddr)
+	dir := c.dir
+	_, tcpPort, _ := net.SplitHostPort(c.Addr)
 	_, httpPort, _ := net.SplitHostPort(httpAddr)
 	for _, sub := range []string{"data", "tmp", "user_files"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
@@ -216,11 +256,11 @@ func writeClickHouseConfig(t testing.TB, dir, tcpAddr, httpAddr string) {
   <default_database>default</default_database>
   <mark_cache_size>5368709</mark_cache_size>
   <mlock_executable>false</mlock_executable>
-</yandex>
-`, dir, httpPort, tcpPort)
+%[4]s</yandex>
+`, dir, httpPort, tcpPort, secureConfig(c))
 	users := `<?xml version="1.0"?>
 <yandex>
-  <profiles><default></default></profiles>
+  <profiles><default><poll_interval>1</poll_interval></default></profiles>
   <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default></default></quotas>
 </yandex>
@@ -231,6 +271,23 @@ func writeClickHouseConfig(t testing.TB, dir, tcpAddr, httpAddr string) {
 	if err := os.WriteFile(filepath.Join(dir, "users.xml"), []byte(users), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// secureConfig is the TLS native port and its certificate (Poco's
+// openSSL server section, as in 18.16's own config.xml), or nothing.
+func secureConfig(c *ClickHouse) string {
+	if c.TLSAddr == "" {
+		return ""
+	}
+	_, port, _ := net.SplitHostPort(c.TLSAddr)
+	return fmt.Sprintf(`  <tcp_port_secure>%s</tcp_port_secure>
+  <openSSL><server>
+    <certificateFile>%s</certificateFile><privateKeyFile>%s</privateKeyFile>
+    <verificationMode>none</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile>
+    <cacheSessions>true</cacheSessions><disableProtocols>sslv2,sslv3</disableProtocols>
+    <preferServerCiphers>true</preferServerCiphers>
+  </server></openSSL>
+`, port, c.TLS.CertFile, c.TLS.KeyFile)
 }
 
 // repoToolsDir is the .tools folder of the otelhub repository, also when
