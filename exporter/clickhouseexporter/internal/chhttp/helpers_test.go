@@ -3,6 +3,7 @@ package chhttp
 import (
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -179,10 +180,13 @@ func newProxy(t *testing.T, target string, tlsServer bool) *proxy {
 		p.mu.Unlock()
 		rp.ServeHTTP(w, r)
 	})
+	p.srv = httptest.NewUnstartedServer(h)
+	// Refused handshakes are expected in the TLS test; keep them quiet.
+	p.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if tlsServer {
-		p.srv = httptest.NewTLSServer(h)
+		p.srv.StartTLS()
 	} else {
-		p.srv = httptest.NewServer(h)
+		p.srv.Start()
 	}
 	t.Cleanup(p.srv.Close)
 	return p
