@@ -211,7 +211,9 @@ func (c *Client) post(ctx context.Context, cb *callBuf, base, query string, sett
 	if err != nil {
 		return fmt.Errorf("chhttp: %w", err)
 	}
-	req.Body, req.GetBody, req.ContentLength = rd, rd.reopen, int64(len(body))
+	if len(body) > 0 { // else NoBody: a zero length with a Body would be sent chunked
+		req.Body, req.GetBody, req.ContentLength = rd, rd.reopen, int64(len(body))
+	}
 	for _, h := range c.headers {
 		req.Header[h.key] = h.val
 	}

@@ -201,3 +201,23 @@ func drainConn(conn net.Conn) {
 		}
 	}
 }
+
+// An empty body goes out with Content-Length 0, not chunked.
+func TestInsertEmptyBody(t *testing.T) {
+	type got struct {
+		length int64
+		te     []string
+	}
+	gotc := make(chan got, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotc <- got{r.ContentLength, r.TransferEncoding}
+	}))
+	defer srv.Close()
+	c := newClient(t, Config{Hosts: []string{srv.Listener.Addr().String()}})
+	if err := c.Insert(context.Background(), "INSERT INTO t FORMAT Native", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if g := <-gotc; g.length != 0 || len(g.te) != 0 {
+		t.Errorf("content length %d, transfer encoding %v", g.length, g.te)
+	}
+}
