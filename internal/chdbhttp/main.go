@@ -194,7 +194,8 @@ func readBody(r *http.Request) ([]byte, error) {
 	case "lz4":
 		rd = lz4.NewReader(r.Body)
 	default:
-		return nil, fmt.Errorf("Code: 1. DB::Exception: chdbhttp: unknown Content-Encoding %q. (UNSUPPORTED_METHOD)", enc)
+		// ClickHouse's own error text, which clients parse for the code.
+		return nil, errors.New("Code: 1. DB::Exception: chdbhttp: unknown Content-Encoding " + strconv.Quote(enc) + ". (UNSUPPORTED_METHOD)")
 	}
 	return io.ReadAll(rd)
 }

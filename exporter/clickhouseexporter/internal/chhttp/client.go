@@ -196,8 +196,11 @@ func (c *Client) first() int {
 // isDialError tells whether err is a failure to connect, after which
 // nothing of the request has reached the server.
 func isDialError(err error) bool {
+	if err == nil {
+		return false
+	}
 	var op *net.OpError
-	return err != nil && errors.As(err, &op) && op.Op == "dial"
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 func (c *Client) post(ctx context.Context, cb *callBuf, base, query string, settings []Setting, body []byte) error {
@@ -208,7 +211,9 @@ func (c *Client) post(ctx context.Context, cb *callBuf, base, query string, sett
 	if err != nil {
 		return fmt.Errorf("chhttp: %w", err)
 	}
-	req.Body, req.GetBody, req.ContentLength = rd, rd.reopen, int64(len(body))
+	if len(body) > 0 { // else NoBody: a zero length with a Body would be sent chunked
+		req.Body, req.GetBody, req.ContentLength = rd, rd.reopen, int64(len(body))
+	}
 	for _, h := range c.headers {
 		req.Header[h.key] = h.val
 	}

@@ -16,7 +16,11 @@
 //     X-ClickHouse-Key and X-ClickHouse-Database headers, so they are
 //     never part of a URL (and so never of a logged error).
 //   - A request body with Content-Encoding gzip, zstd or lz4 (the LZ4
-//     frame format) is decompressed by the server.
+//     frame format) is decompressed by the server (its HTTP handler maps
+//     the header through its compression-method table). gzip works on
+//     every server; 18.16 refuses zstd and lz4 with code 89
+//     (UNKNOWN_COMPRESSION_METHOD), as TestIntegrationDebianServer shows,
+//     so those need a recent server.
 //   - A failed query answers with a non-200 status, the error code in
 //     X-ClickHouse-Exception-Code and the text "Code: N. DB::Exception:
 //     ..." in the body.
@@ -25,10 +29,12 @@
 //     X-ClickHouse-Exception-Tag ("__exception__TAG ... TAG__exception__");
 //     older ones write the plain "Code: N. DB::Exception" text. An INSERT
 //     answers with an empty body on success, so either text in a 200 body
-//     is an error. wait_end_of_query=1 is sent as well: it makes the server
-//     hold the answer until the query has ended, so the status code can be
-//     trusted even when progress headers are enabled; an INSERT has no
-//     result to buffer, so it costs nothing.
+//     is an error. wait_end_of_query=1 is sent as well (the documented
+//     cure for a 200 that turns into an error): it makes the server hold
+//     the answer until the query has ended, so the status code can be
+//     trusted even when a profile enables progress headers; an INSERT has
+//     no result to buffer, so it costs nothing. Servers as old as 18.16
+//     accept it.
 //
 // Hosts are tried according to Config.Strategy; a request moves to the
 // next host only when connecting fails (nothing was sent), never on an

@@ -139,3 +139,31 @@ func TestExceptionMessageBounded(t *testing.T) {
 		t.Error("cut inside a rune")
 	}
 }
+
+// Whatever a server or a proxy answers, parsing does not panic and keeps
+// the message bounded.
+func FuzzParseException(f *testing.F) {
+	f.Add(200, "", "", "")
+	f.Add(500, "60", "", "Code: 60. DB::Exception: Table x does not exist. (UNKNOWN_TABLE)")
+	f.Add(200, "", "ABC", "data\n__exception__ABC\nCode: 1. DB::Exception: m\n30 ABC__exception__\n")
+	f.Add(200, "x", "ABC", "__exception__ABC")
+	f.Fuzz(func(t *testing.T, status int, code, tag, body string) {
+		h := http.Header{}
+		if code != "" {
+			h.Set("X-ClickHouse-Exception-Code", code)
+		}
+		if tag != "" {
+			h.Set("X-ClickHouse-Exception-Tag", tag)
+		}
+		exc := parseException(status, h, []byte(body))
+		if exc == nil {
+			if status != http.StatusOK {
+				t.Fatalf("status %d taken for a success", status)
+			}
+			return
+		}
+		if len(exc.Message) > MaxMessage+len("...") {
+			t.Fatalf("message of %d bytes", len(exc.Message))
+		}
+	})
+}
