@@ -1,13 +1,26 @@
 // Package clickhouse compares otelhub's clickhouse exporter with contrib's
-// clickhouseexporter v0.165.1 on the same input, into the same server, in
-// the same run: the whole Consume path (pdata to columns, the
-// clickhouse-go batch, HTTP) into ClickHouse 26.7 (chDB behind
-// internal/chdbhttp), synchronously, each exporter in its own database.
+// clickhouseexporter v0.165.1 on the same input, in the same run, the two
+// sides taking turns: the whole Consume path (pdata to columns, the
+// insert body, HTTP), synchronously, each exporter in its own database.
 //
-// The server runs in another process; its time is not the exporter's.
+// Each benchmark runs its sides against two endpoints:
+//   - chdb: ClickHouse 26.7 (chDB behind internal/chdbhttp) stores every
+//     row. Its insert work, in another process on the same cores, bounds
+//     items/s: there items/s measures the server more than the exporters.
+//   - drain: cmd/chsink in front of the same chDB. It answers every
+//     INSERT itself after reading and decompressing the whole body, and
+//     passes everything else (DDL, DESCRIBE TABLE, pings) to chDB. There
+//     items/s measures the exporters.
+//
+// Both servers run in other processes; their time is not the exporter's.
 // Besides wall time, each run reports the CPU time of this process per
 // item (cpu-ns/item: the exporter and its driver), and items per second of
 // that CPU time (items/cpu-s), which is what an exporter costs a collector.
+// Against the drain, wire-B/item is the INSERT bodies as sent and req/op
+// the HTTP requests per Consume (INSERTs and the rest).
+//
+// scripts/ch-instructions.sh counts the instructions per item of one side
+// against the drain under callgrind: the repeatable CPU figure.
 package clickhouse
 
 import (
@@ -28,9 +41,6 @@ import (
 	"github.com/otelhub/otelhub/internal/benchdata"
 	"github.com/otelhub/otelhub/internal/testserver"
 )
-
-// server is one chDB for both sides of a benchmark.
-func server(b *testing.B) string { return testserver.ChDB(b).URL }
 
 // rounds: the two sides take turns, so both see the same machine load.
 const rounds = 3
@@ -79,14 +89,49 @@ var sides = []side{
 	{"contrib", contrib.NewFactory(), contribConfig},
 }
 
+// signal is what a benchmark sends: the same pdata every time (neither
+// exporter mutates its input; both declare MutatesData false).
+type signal struct {
+	items   int
+	create  func(f exporter.Factory, set exporter.Settings, cfg component.Config) (component.Component, error)
+	consume func(c component.Component) error
+}
+
+// compare runs both sides against chDB, then against the drain in front
+// of the same chDB.
+func compare(b *testing.B, sig signal) {
+	chdb := testserver.ChDB(b).URL
+	b.Run("chdb", func(b *testing.B) {
+		alternate(b, func(b *testing.B, s side) { runSide(b, sig, s, chdb, nil) })
+	})
+	b.Run("drain", func(b *testing.B) {
+		sink := startSink(b, chdb)
+		alternate(b, func(b *testing.B, s side) { runSide(b, sig, s, sink.URL, sink) })
+	})
+}
+
+func runSide(b *testing.B, sig signal, s side, url string, sink *drainSink) {
+	e, err := sig.create(s.create, exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	start(b, e)
+	if sink != nil {
+		if err := sink.reset(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	run(b, sig.items, func() error { return sig.consume(e) })
+	if sink != nil {
+		reportSink(b, sink, sig.items)
+	}
+}
+
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
-
-// Neither exporter mutates its input (both declare MutatesData false), so
-// the same pdata is passed every time.
 
 // run times consume b.N times and reports per-item figures.
 func run(b *testing.B, items int, consume func() error) {
@@ -106,6 +151,20 @@ func run(b *testing.B, items int, consume func() error) {
 	b.ReportMetric(n/cpu.Seconds(), "items/cpu-s")
 }
 
+// reportSink reports what the drain saw during the timed loop, and fails
+// when it could not read an INSERT body (the exporter would not know).
+func reportSink(b *testing.B, sink *drainSink, items int) {
+	st, err := sink.stats()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if st.Errors > 0 || st.Inserts == 0 {
+		b.Fatalf("drain: %d INSERTs read, %d could not be read", st.Inserts, st.Errors)
+	}
+	b.ReportMetric(float64(st.WireBytes)/float64(items*b.N), "wire-B/item")
+	b.ReportMetric(float64(st.Requests)/float64(b.N), "req/op")
+}
+
 func start(b *testing.B, c component.Component) {
 	if err := c.Start(context.Background(), componenttest.NewNopHost()); err != nil {
 		b.Fatal(err)
@@ -114,40 +173,40 @@ func start(b *testing.B, c component.Component) {
 }
 
 func BenchmarkLogs(b *testing.B) {
-	url := server(b)
 	ld := benchdata.Logs()
-	alternate(b, func(b *testing.B, s side) {
-		e, err := s.create.CreateLogs(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		start(b, e)
-		run(b, ld.LogRecordCount(), func() error { return e.ConsumeLogs(context.Background(), ld) })
+	compare(b, signal{
+		items: ld.LogRecordCount(),
+		create: func(f exporter.Factory, set exporter.Settings, cfg component.Config) (component.Component, error) {
+			return f.CreateLogs(context.Background(), set, cfg)
+		},
+		consume: func(c component.Component) error {
+			return c.(exporter.Logs).ConsumeLogs(context.Background(), ld)
+		},
 	})
 }
 
 func BenchmarkTraces(b *testing.B) {
-	url := server(b)
 	td := benchdata.Traces()
-	alternate(b, func(b *testing.B, s side) {
-		e, err := s.create.CreateTraces(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		start(b, e)
-		run(b, td.SpanCount(), func() error { return e.ConsumeTraces(context.Background(), td) })
+	compare(b, signal{
+		items: td.SpanCount(),
+		create: func(f exporter.Factory, set exporter.Settings, cfg component.Config) (component.Component, error) {
+			return f.CreateTraces(context.Background(), set, cfg)
+		},
+		consume: func(c component.Component) error {
+			return c.(exporter.Traces).ConsumeTraces(context.Background(), td)
+		},
 	})
 }
 
 func BenchmarkMetrics(b *testing.B) {
-	url := server(b)
 	md := benchdata.Metrics()
-	alternate(b, func(b *testing.B, s side) {
-		e, err := s.create.CreateMetrics(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		start(b, e)
-		run(b, md.DataPointCount(), func() error { return e.ConsumeMetrics(context.Background(), md) })
+	compare(b, signal{
+		items: md.DataPointCount(),
+		create: func(f exporter.Factory, set exporter.Settings, cfg component.Config) (component.Component, error) {
+			return f.CreateMetrics(context.Background(), set, cfg)
+		},
+		consume: func(c component.Component) error {
+			return c.(exporter.Metrics).ConsumeMetrics(context.Background(), md)
+		},
 	})
 }
