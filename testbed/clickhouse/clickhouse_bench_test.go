@@ -149,6 +149,7 @@ func run(b *testing.B, items int, consume func() error) {
 	b.ReportMetric(n/b.Elapsed().Seconds(), "items/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/n, "cpu-ns/item")
 	b.ReportMetric(n/cpu.Seconds(), "items/cpu-s")
+	b.ReportMetric(float64(items), "items/op") // for scripts/ch-instructions.sh
 }
 
 // reportSink reports what the drain saw during the timed loop, and fails
