@@ -3,11 +3,11 @@
 # clickhouse exporters, each alone against the drain sink
 # (testbed/clickhouse, sub-benchmarks <Signal>/drain/<side>), counted by
 # valgrind. Unlike wall time and rusage CPU, an instruction count does not
-# depend on what else the machine runs: the figure repeats to about 1%.
+# depend on what else the machine runs: two runs agree to about 0.1%.
 #
-#   scripts/ch-instructions.sh                  # Logs Traces Metrics
-#   scripts/ch-instructions.sh Logs             # one signal
-#   N1=2 N2=22 scripts/ch-instructions.sh Logs  # more iterations, less noise
+#   scripts/ch-instructions.sh                   # Logs Traces Metrics, ~5 min
+#   scripts/ch-instructions.sh Logs              # one signal
+#   N1=10 N2=50 scripts/ch-instructions.sh Logs  # more calls counted
 #
 # Each side runs twice, with -benchtime=N1x and N2x; the difference of the
 # two totals over (N2-N1) Consume calls is the cost of one call, without
@@ -16,14 +16,22 @@
 # does not follow: only the benchmark process is counted.
 #
 # cachegrind (--cache-sim=no) counts the same instructions as callgrind;
-# callgrind aborts on the signals the Go runtime takes at exit. GOMAXPROCS=1
-# and asyncpreemptoff keep the scheduler from adding work that depends on
-# timing (idle Ps spinning, preemption signals). perf stat is not used:
-# `perf stat -e instructions true` answers "not supported" on these VMs.
+# callgrind aborts on the signals the Go runtime takes at exit. The Go
+# runtime is told to do no work whose amount depends on timing:
+#   - gcstoptheworld=1: the garbage collector marks with the world stopped,
+#     so no write barriers and assists run for as long as a concurrent mark
+#     happens to last (with a concurrent GC, two runs differed by 6%). The
+#     GC's cost is still counted: when it runs follows from the
+#     allocations, what it marks from the live heap;
+#   - asyncpreemptoff=1: no preemption signals (callgrind aborted on them);
+#   - GOMAXPROCS=1: no idle Ps spinning for work.
+# The first N1 calls warm up (pools, heap size), so that the N2-N1 calls
+# counted are the steady state. perf stat is not used: `perf stat -e
+# instructions true` answers "not supported" on these VMs.
 set -euo pipefail
 
-N1=${N1:-2}
-N2=${N2:-12}
+N1=${N1:-10}
+N2=${N2:-30}
 signals=("$@")
 [ ${#signals[@]} -gt 0 ] || signals=(Logs Traces Metrics)
 if [ "$N2" -le "$N1" ]; then
@@ -46,7 +54,7 @@ CGO_ENABLED=0 go build -o "$tmp/chsink" ./cmd/chsink
 count() {
 	local log="$tmp/$1-$2-$3.log"
 	(cd "$root/testbed/clickhouse" &&
-		CHSINK_BIN="$tmp/chsink" GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 \
+		CHSINK_BIN="$tmp/chsink" GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1,gcstoptheworld=1 \
 			valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
 			"$tmp/clickhouse.test" -test.run '^$' -test.benchmem \
 			-test.bench "^Benchmark$1\$/^drain\$/^$2\$" -test.benchtime="$3x") >"$log" 2>&1 || {
