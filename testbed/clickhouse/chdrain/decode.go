@@ -3,6 +3,7 @@ package chdrain
 import (
 	"compress/gzip"
 	"compress/zlib"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,9 +26,23 @@ func bodyReader(r *http.Request, body io.Reader) (io.Reader, func(), error) {
 		return nil, nil, err
 	}
 	if r.URL.Query().Get("decompress") == "1" {
-		rd = compress.NewReader(rd)
+		rd = blocks{compress.NewReader(rd)}
 	}
 	return rd, done, nil
+}
+
+// blocks ends where the body ends between two blocks: ch-go's reader
+// reports that as an error wrapping io.EOF (ReadFull of the next header
+// found no byte); a body cut inside a block stays an error
+// (io.ErrUnexpectedEOF).
+type blocks struct{ r io.Reader }
+
+func (b blocks) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && errors.Is(err, io.EOF) {
+		err = io.EOF
+	}
+	return n, err
 }
 
 func nothing() {}
