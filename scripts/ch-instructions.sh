@@ -89,7 +89,7 @@ count() {
 	echo "$refs $metrics"
 }
 
-echo "GC=$GC, calls $((N1 + 1))..$((N2 + 1)) counted ($((N2 - N1)) calls)"
+echo "GC=$GC, calls $((N1 + 2))..$((N2 + 1)) of each side counted ($((N2 - N1)) calls)"
 printf '%-8s %-8s %14s %11s %10s %12s\n' signal side instr/op instr/item allocs/op B/op
 for sig in "${signals[@]}"; do
 	declare -A per=()
