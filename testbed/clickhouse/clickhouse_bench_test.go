@@ -16,8 +16,10 @@
 // Besides wall time, each run reports the CPU time of this process per
 // item (cpu-ns/item: the exporter and its driver), and items per second of
 // that CPU time (items/cpu-s), which is what an exporter costs a collector.
-// Against the drain, wire-B/item is the INSERT bodies as sent and req/op
-// the HTTP requests per Consume (INSERTs and the rest).
+// Against the drain, wire-B/item is the INSERT bodies as sent,
+// data-B/item the same decompressed, and req/op the HTTP requests per
+// Consume (INSERTs and the rest). $CH_DRAIN_COMPRESSION (lz4, zstd, gzip)
+// sets both sides' compression for the drain runs.
 //
 // scripts/ch-instructions.sh counts the instructions per item of one side
 // against the drain under callgrind: the repeatable CPU figure.
@@ -25,6 +27,7 @@ package clickhouse
 
 import (
 	"context"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -53,10 +56,20 @@ func alternate(b *testing.B, f func(b *testing.B, s side)) {
 	}
 }
 
-func oursConfig(url, db string) component.Config {
+// compression is "none" against chDB (chdbhttp takes plain bodies); the
+// drain takes every compression, from $CH_DRAIN_COMPRESSION (lz4, zstd,
+// gzip; the same name for both sides).
+func compression(drain bool) string {
+	if c := os.Getenv("CH_DRAIN_COMPRESSION"); drain && c != "" {
+		return c
+	}
+	return "none"
+}
+
+func oursConfig(url, db, compression string) component.Config {
 	cfg := ours.NewFactory().CreateDefaultConfig().(*ours.Config)
 	cfg.Endpoint = url
-	cfg.Compression = "none" // chdbhttp takes plain bodies
+	cfg.Compression = compression
 	cfg.Database = db
 	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
 	cfg.RetryConfig.Enabled = false
@@ -68,10 +81,10 @@ func oursConfig(url, db string) component.Config {
 	return cfg
 }
 
-func contribConfig(url, db string) component.Config {
+func contribConfig(url, db, compression string) component.Config {
 	cfg := contrib.NewFactory().CreateDefaultConfig().(*contrib.Config)
 	cfg.Endpoint = url
-	cfg.Compress = "none"
+	cfg.Compress = compression
 	cfg.Database = db
 	cfg.QueueSettings = configoptional.None[exporterhelper.QueueBatchConfig]()
 	cfg.BackOffConfig.Enabled = false
@@ -81,7 +94,7 @@ func contribConfig(url, db string) component.Config {
 type side struct {
 	name   string
 	create exporter.Factory
-	config func(url, db string) component.Config
+	config func(url, db, compression string) component.Config
 }
 
 var sides = []side{
@@ -111,7 +124,7 @@ func compare(b *testing.B, sig signal) {
 }
 
 func runSide(b *testing.B, sig signal, s side, url string, sink *drainSink) {
-	e, err := sig.create(s.create, exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
+	e, err := sig.create(s.create, exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name, compression(sink != nil)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -163,6 +176,7 @@ func reportSink(b *testing.B, sink *drainSink, items int) {
 		b.Fatalf("drain: %d INSERTs read, %d could not be read", st.Inserts, st.Errors)
 	}
 	b.ReportMetric(float64(st.WireBytes)/float64(items*b.N), "wire-B/item")
+	b.ReportMetric(float64(st.DataBytes)/float64(items*b.N), "data-B/item")
 	b.ReportMetric(float64(st.Requests)/float64(b.N), "req/op")
 }
 

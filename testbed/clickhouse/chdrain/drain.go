@@ -66,6 +66,7 @@ func New(upstream string, log io.Writer) (*Sink, error) {
 	}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	rp.Transport = &http.Transport{MaxIdleConnsPerHost: 64}
+	rp.ModifyResponse = compressResponse
 	return &Sink{upstream: rp, log: log, seen: map[string]bool{}}, nil
 }
 
@@ -126,7 +127,10 @@ func (s *Sink) bodyQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.logOnce(r, head, "forwarded")
-	r.Body = io.NopCloser(bytes.NewReader(raw))
+	if err := plainBody(r, raw); err != nil {
+		s.fail(w, err)
+		return
+	}
 	s.forward(w, r)
 }
 
@@ -148,6 +152,7 @@ func isInsert(q string) bool {
 
 func (s *Sink) forward(w http.ResponseWriter, r *http.Request) {
 	s.forwarded.Add(1)
+	nativeCompression(r)
 	s.upstream.ServeHTTP(w, r)
 }
 
