@@ -41,7 +41,7 @@ type Stats struct {
 	Inserts   int64 `json:"inserts"`    // INSERTs answered by the sink
 	WireBytes int64 `json:"wire_bytes"` // INSERT bodies as sent
 	DataBytes int64 `json:"data_bytes"` // INSERT bodies decompressed
-	Errors    int64 `json:"errors"`     // INSERT bodies that could not be read
+	Errors    int64 `json:"errors"`     // bodies that could not be read
 }
 
 // Sink is the handler. Create it with New.
@@ -112,8 +112,8 @@ func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // bodyQuery serves a POST whose query is in the body: an INSERT with its
-// data after the query text, or any other query, which is passed on as
-// it came.
+// data after the query text, or any other query, which is passed on
+// decompressed (the upstream takes plain bodies).
 func (s *Sink) bodyQuery(w http.ResponseWriter, r *http.Request) {
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {

@@ -233,3 +233,30 @@ func TestControlPathsAndLogOnce(t *testing.T) {
 		t.Fatalf("reset answered %d, stats %+v", code, s.Stats())
 	}
 }
+
+// clickhouse-go with lz4 over HTTP sends compress=1 (and decompress=1
+// with a compressed body): the upstream must see the plain query and the
+// client must get the answer in compressed blocks.
+func TestForwardTranslatesNativeCompression(t *testing.T) {
+	_, up, u, _ := newSink(t)
+	w := compress.NewWriter(compress.LevelZero, compress.LZ4)
+	if err := w.Compress([]byte("DESCRIBE TABLE t")); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, u+"/?compress=1&decompress=1&network_compression_method=LZ4", bytes.NewReader(w.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(blocks{compress.NewReader(resp.Body)})
+	if err != nil || string(got) != "from upstream" {
+		t.Fatalf("answer %q (%v), want the upstream's in compressed blocks", got, err)
+	}
+	if len(up.bodies) != 1 || up.bodies[0] != "DESCRIBE TABLE t" {
+		t.Fatalf("upstream saw %q", up.bodies)
+	}
+}
