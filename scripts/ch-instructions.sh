@@ -3,7 +3,7 @@
 # clickhouse exporters, each alone against the drain sink
 # (testbed/clickhouse, sub-benchmarks <Signal>/drain/<side>), counted by
 # valgrind. Unlike wall time and rusage CPU, an instruction count does not
-# depend on what else the machine runs: two runs agree to about 0.1%.
+# depend on what else the machine runs: three runs agreed within 1.2%.
 #
 #   scripts/ch-instructions.sh                   # Logs Traces Metrics, ~3 min
 #   scripts/ch-instructions.sh Logs              # one signal
