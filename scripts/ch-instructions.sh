@@ -5,7 +5,7 @@
 # valgrind. Unlike wall time and rusage CPU, an instruction count does not
 # depend on what else the machine runs: three runs agreed within 1.2%.
 #
-#   scripts/ch-instructions.sh                   # Logs Traces Metrics, ~3 min
+#   scripts/ch-instructions.sh                   # Logs Traces Metrics, ~2.5 min
 #   scripts/ch-instructions.sh Logs              # one signal
 #   N1=10 N2=50 scripts/ch-instructions.sh Logs  # more calls counted
 #   GC=concurrent scripts/ch-instructions.sh     # the usual GC; noisier
