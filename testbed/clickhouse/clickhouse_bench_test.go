@@ -1,17 +1,33 @@
 // Package clickhouse compares otelhub's clickhouse exporter with contrib's
-// clickhouseexporter v0.165.1 on the same input, into the same server, in
-// the same run: the whole Consume path (pdata to columns, the
-// clickhouse-go batch, HTTP) into ClickHouse 26.7 (chDB behind
-// internal/chdbhttp), synchronously, each exporter in its own database.
+// clickhouseexporter v0.165.1 on the same input, in the same run, the two
+// sides taking turns: the whole Consume path (pdata to columns, the
+// insert body, HTTP), synchronously, each exporter in its own database.
 //
-// The server runs in another process; its time is not the exporter's.
+// Each benchmark runs its sides against two endpoints:
+//   - chdb: ClickHouse 26.7 (chDB behind internal/chdbhttp) stores every
+//     row. Its insert work, in another process on the same cores, bounds
+//     items/s: there items/s measures the server more than the exporters.
+//   - drain: cmd/chsink in front of the same chDB. It answers every
+//     INSERT itself after reading and decompressing the whole body, and
+//     passes everything else (DDL, DESCRIBE TABLE, pings) to chDB. There
+//     items/s measures the exporters.
+//
+// Both servers run in other processes; their time is not the exporter's.
 // Besides wall time, each run reports the CPU time of this process per
 // item (cpu-ns/item: the exporter and its driver), and items per second of
 // that CPU time (items/cpu-s), which is what an exporter costs a collector.
+// Against the drain, wire-B/item is the INSERT bodies as sent,
+// data-B/item the same decompressed, and req/op the HTTP requests per
+// Consume (INSERTs and the rest). $CH_DRAIN_COMPRESSION (lz4, zstd, gzip)
+// sets both sides' compression for the drain runs.
+//
+// scripts/ch-instructions.sh counts the instructions per item of one side
+// against the drain under callgrind: the repeatable CPU figure.
 package clickhouse
 
 import (
 	"context"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -29,9 +45,6 @@ import (
 	"github.com/otelhub/otelhub/internal/testserver"
 )
 
-// server is one chDB for both sides of a benchmark.
-func server(b *testing.B) string { return testserver.ChDB(b).URL }
-
 // rounds: the two sides take turns, so both see the same machine load.
 const rounds = 3
 
@@ -43,10 +56,20 @@ func alternate(b *testing.B, f func(b *testing.B, s side)) {
 	}
 }
 
-func oursConfig(url, db string) component.Config {
+// compression is "none" against chDB (chdbhttp takes plain bodies); the
+// drain takes every compression, from $CH_DRAIN_COMPRESSION (lz4, zstd,
+// gzip; the same name for both sides).
+func compression(drain bool) string {
+	if c := os.Getenv("CH_DRAIN_COMPRESSION"); drain && c != "" {
+		return c
+	}
+	return "none"
+}
+
+func oursConfig(url, db, compression string) component.Config {
 	cfg := ours.NewFactory().CreateDefaultConfig().(*ours.Config)
 	cfg.Endpoint = url
-	cfg.Compression = "none" // chdbhttp takes plain bodies
+	cfg.Compression = compression
 	cfg.Database = db
 	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
 	cfg.RetryConfig.Enabled = false
@@ -58,10 +81,10 @@ func oursConfig(url, db string) component.Config {
 	return cfg
 }
 
-func contribConfig(url, db string) component.Config {
+func contribConfig(url, db, compression string) component.Config {
 	cfg := contrib.NewFactory().CreateDefaultConfig().(*contrib.Config)
 	cfg.Endpoint = url
-	cfg.Compress = "none"
+	cfg.Compress = compression
 	cfg.Database = db
 	cfg.QueueSettings = configoptional.None[exporterhelper.QueueBatchConfig]()
 	cfg.BackOffConfig.Enabled = false
@@ -71,7 +94,7 @@ func contribConfig(url, db string) component.Config {
 type side struct {
 	name   string
 	create exporter.Factory
-	config func(url, db string) component.Config
+	config func(url, db, compression string) component.Config
 }
 
 var sides = []side{
@@ -79,14 +102,49 @@ var sides = []side{
 	{"contrib", contrib.NewFactory(), contribConfig},
 }
 
+// signal is what a benchmark sends: the same pdata every time (neither
+// exporter mutates its input; both declare MutatesData false).
+type signal struct {
+	items   int
+	create  func(f exporter.Factory, set exporter.Settings, cfg component.Config) (component.Component, error)
+	consume func(c component.Component) error
+}
+
+// compare runs both sides against chDB, then against the drain in front
+// of the same chDB.
+func compare(b *testing.B, sig signal) {
+	chdb := testserver.ChDB(b).URL
+	b.Run("chdb", func(b *testing.B) {
+		alternate(b, func(b *testing.B, s side) { runSide(b, sig, s, chdb, nil) })
+	})
+	b.Run("drain", func(b *testing.B) {
+		sink := startSink(b, chdb)
+		alternate(b, func(b *testing.B, s side) { runSide(b, sig, s, sink.URL, sink) })
+	})
+}
+
+func runSide(b *testing.B, sig signal, s side, url string, sink *drainSink) {
+	e, err := sig.create(s.create, exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name, compression(sink != nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	start(b, e)
+	if sink != nil {
+		if err := sink.reset(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	run(b, sig.items, func() error { return sig.consume(e) })
+	if sink != nil {
+		reportSink(b, sink, sig.items)
+	}
+}
+
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
-
-// Neither exporter mutates its input (both declare MutatesData false), so
-// the same pdata is passed every time.
 
 // run times consume b.N times and reports per-item figures.
 func run(b *testing.B, items int, consume func() error) {
@@ -104,6 +162,22 @@ func run(b *testing.B, items int, consume func() error) {
 	b.ReportMetric(n/b.Elapsed().Seconds(), "items/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/n, "cpu-ns/item")
 	b.ReportMetric(n/cpu.Seconds(), "items/cpu-s")
+	b.ReportMetric(float64(items), "items/op") // for scripts/ch-instructions.sh
+}
+
+// reportSink reports what the drain saw during the timed loop, and fails
+// when it could not read an INSERT body (the exporter would not know).
+func reportSink(b *testing.B, sink *drainSink, items int) {
+	st, err := sink.stats()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if st.Errors > 0 || st.Inserts == 0 {
+		b.Fatalf("drain: %d INSERTs read, %d could not be read", st.Inserts, st.Errors)
+	}
+	b.ReportMetric(float64(st.WireBytes)/float64(items*b.N), "wire-B/item")
+	b.ReportMetric(float64(st.DataBytes)/float64(items*b.N), "data-B/item")
+	b.ReportMetric(float64(st.Requests)/float64(b.N), "req/op")
 }
 
 func start(b *testing.B, c component.Component) {
@@ -114,40 +188,40 @@ func start(b *testing.B, c component.Component) {
 }
 
 func BenchmarkLogs(b *testing.B) {
-	url := server(b)
 	ld := benchdata.Logs()
-	alternate(b, func(b *testing.B, s side) {
-		e, err := s.create.CreateLogs(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		start(b, e)
-		run(b, ld.LogRecordCount(), func() error { return e.ConsumeLogs(context.Background(), ld) })
+	compare(b, signal{
+		items: ld.LogRecordCount(),
+		create: func(f exporter.Factory, set exporter.Settings, cfg component.Config) (component.Component, error) {
+			return f.CreateLogs(context.Background(), set, cfg)
+		},
+		consume: func(c component.Component) error {
+			return c.(exporter.Logs).ConsumeLogs(context.Background(), ld)
+		},
 	})
 }
 
 func BenchmarkTraces(b *testing.B) {
-	url := server(b)
 	td := benchdata.Traces()
-	alternate(b, func(b *testing.B, s side) {
-		e, err := s.create.CreateTraces(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		start(b, e)
-		run(b, td.SpanCount(), func() error { return e.ConsumeTraces(context.Background(), td) })
+	compare(b, signal{
+		items: td.SpanCount(),
+		create: func(f exporter.Factory, set exporter.Settings, cfg component.Config) (component.Component, error) {
+			return f.CreateTraces(context.Background(), set, cfg)
+		},
+		consume: func(c component.Component) error {
+			return c.(exporter.Traces).ConsumeTraces(context.Background(), td)
+		},
 	})
 }
 
 func BenchmarkMetrics(b *testing.B) {
-	url := server(b)
 	md := benchdata.Metrics()
-	alternate(b, func(b *testing.B, s side) {
-		e, err := s.create.CreateMetrics(context.Background(), exportertest.NewNopSettings(s.create.Type()), s.config(url, s.name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		start(b, e)
-		run(b, md.DataPointCount(), func() error { return e.ConsumeMetrics(context.Background(), md) })
+	compare(b, signal{
+		items: md.DataPointCount(),
+		create: func(f exporter.Factory, set exporter.Settings, cfg component.Config) (component.Component, error) {
+			return f.CreateMetrics(context.Background(), set, cfg)
+		},
+		consume: func(c component.Component) error {
+			return c.(exporter.Metrics).ConsumeMetrics(context.Background(), md)
+		},
 	})
 }
