@@ -1,0 +1,172 @@
+package clickhouseexporter
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelhub/otelhub/internal/testserver"
+)
+
+// wideLogs is n records, perRes per resource, starting at first: every
+// record has its own severity text and attribute key, every resource its
+// own service name, scope version and resource attribute key, so that one
+// block carries as many distinct LowCardinality values as records. Every
+// seventh record has no attributes.
+func wideLogs(first, n, perRes int) plog.Logs {
+	ld := plog.NewLogs()
+	var sl plog.ScopeLogs
+	for i := first; i < first+n; i++ {
+		if (i-first)%perRes == 0 {
+			rl := ld.ResourceLogs().AppendEmpty()
+			rl.Resource().Attributes().PutStr("service.name", "svc-"+strconv.Itoa(i))
+			rl.Resource().Attributes().PutStr("rk-"+strconv.Itoa(i), "rv")
+			sl = rl.ScopeLogs().AppendEmpty()
+			sl.Scope().SetVersion("ver-" + strconv.Itoa(i))
+		}
+		lr := sl.LogRecords().AppendEmpty()
+		lr.SetTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Duration(i) * time.Microsecond)))
+		lr.SetSeverityText("sev-" + strconv.Itoa(i))
+		lr.Body().SetStr(strconv.Itoa(i))
+		if i%7 != 0 {
+			lr.Attributes().PutStr("k-"+strconv.Itoa(i), "v-"+strconv.Itoa(i))
+			lr.Attributes().PutStr("shared", string([]byte{0xff, byte(i)}))
+		}
+	}
+	return ld
+}
+
+// expectLogs is what ld should store, read from pdata's accessors.
+func expectLogs(ld plog.Logs) []logRow {
+	var out []logRow
+	for _, rl := range ld.ResourceLogs().All() {
+		res := map[string]string{}
+		for k, v := range rl.Resource().Attributes().All() {
+			res[k] = v.Str()
+		}
+		for _, sl := range rl.ScopeLogs().All() {
+			for _, lr := range sl.LogRecords().All() {
+				attrs := map[string]string{}
+				for k, v := range lr.Attributes().All() {
+					attrs[k] = v.Str()
+				}
+				out = append(out, logRow{
+					Timestamp: lr.Timestamp().AsTime(), SeverityText: lr.SeverityText(), Body: lr.Body().Str(),
+					ServiceName: res["service.name"], ResourceAttrs: res, ScopeVersion: sl.Scope().Version(),
+					ScopeAttrs: map[string]string{}, LogAttrs: attrs,
+				})
+			}
+		}
+	}
+	return out
+}
+
+func readLogs(t *testing.T, s *testserver.Server) []logRow {
+	t.Helper()
+	var rows []logRow
+	require.NoError(t, reader(t, s).Select(context.Background(), &rows, `SELECT Timestamp, TraceId, SpanId, TraceFlags,
+		SeverityText, SeverityNumber, ServiceName, Body, ResourceSchemaUrl, ResourceAttributes, ScopeName,
+		ScopeVersion, ScopeAttributes, LogAttributes, EventName FROM otel.otel_logs ORDER BY Timestamp`))
+	for i := range rows {
+		rows[i].Timestamp = rows[i].Timestamp.UTC()
+	}
+	return rows
+}
+
+func requireSameLogs(t *testing.T, want, got []logRow) {
+	t.Helper()
+	require.Len(t, got, len(want))
+	for i := range want {
+		require.Equal(t, want[i], got[i], "row %d", i)
+	}
+}
+
+// One block with more than 65,536 distinct values in every
+// LowCardinality column (UInt32 indexes), then smaller blocks (UInt16,
+// then UInt8) through the same exporter, which reuses its block and its
+// intern table: everything is stored as pdata holds it.
+func TestIntegrationChDBWideDictionaries(t *testing.T) {
+	s := testserver.ChDB(t)
+	e := logsExporter(t, chdbConfig(s))
+	ctx := context.Background()
+	var want []logRow
+	for _, b := range []struct{ first, n, perRes int }{
+		{0, 70_000, 1}, {100_000, 300, 1}, {200_000, 10, 3}, {300_000, 70_000, 100},
+	} {
+		ld := wideLogs(b.first, b.n, b.perRes)
+		want = append(want, expectLogs(ld)...)
+		require.NoError(t, e.ConsumeLogs(ctx, ld))
+		requireSameLogs(t, want, readLogs(t, s))
+	}
+}
+
+// Events and links: > 65,536 distinct event names and attribute keys in
+// one block (Array(LowCardinality(String)) and the keys of
+// Array(Map(LowCardinality(String), String))), spans without events or
+// links, and empty event attributes.
+func TestIntegrationChDBWideEvents(t *testing.T) {
+	s := testserver.ChDB(t)
+	e := tracesExporter(t, chdbConfig(s))
+	ctx := context.Background()
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	type spanWant struct {
+		names  []string
+		attrs  []map[string]string
+		lattrs []map[string]string
+		states []string
+	}
+	var want []spanWant
+	ev := 0
+	for i := range 1_000 {
+		sp := spans.AppendEmpty()
+		sp.SetName("span")
+		sp.SetStartTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Duration(i) * time.Millisecond)))
+		w := spanWant{names: []string{}, attrs: []map[string]string{}, lattrs: []map[string]string{}, states: []string{}}
+		for j := range i % 141 {
+			e := sp.Events().AppendEmpty()
+			e.SetName("ev-" + strconv.Itoa(ev))
+			m := map[string]string{}
+			if j%5 != 0 {
+				e.Attributes().PutStr("ek-"+strconv.Itoa(ev), "x")
+				m["ek-"+strconv.Itoa(ev)] = "x"
+			}
+			w.names = append(w.names, e.Name())
+			w.attrs = append(w.attrs, m)
+			ev++
+		}
+		for j := range i % 3 {
+			l := sp.Links().AppendEmpty()
+			l.TraceState().FromRaw(fmt.Sprintf("s=%d", j))
+			key := fmt.Sprintf("lk-%d-%d", i, j)
+			l.Attributes().PutStr(key, "")
+			w.lattrs = append(w.lattrs, map[string]string{key: ""})
+			w.states = append(w.states, l.TraceState().AsRaw())
+		}
+		want = append(want, w)
+	}
+	require.Greater(t, ev, 65_536)
+	require.NoError(t, e.ConsumeTraces(ctx, td))
+	var rows []struct {
+		Names  []string            `ch:"Events.Name"`
+		Attrs  []map[string]string `ch:"Events.Attributes"`
+		LAttrs []map[string]string `ch:"Links.Attributes"`
+		States []string            `ch:"Links.TraceState"`
+	}
+	require.NoError(t, reader(t, s).Select(ctx, &rows, `SELECT Events.Name, Events.Attributes, Links.Attributes,
+		Links.TraceState FROM otel.otel_traces ORDER BY Timestamp`))
+	require.Len(t, rows, len(want))
+	for i, w := range want {
+		require.Equal(t, w.names, rows[i].Names, "span %d", i)
+		require.Equal(t, w.attrs, rows[i].Attrs, "span %d", i)
+		require.Equal(t, w.lattrs, rows[i].LAttrs, "span %d", i)
+		require.Equal(t, w.states, rows[i].States, "span %d", i)
+	}
+}
