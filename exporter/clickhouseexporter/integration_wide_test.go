@@ -1,6 +1,7 @@
 package clickhouseexporter
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -200,4 +201,34 @@ func TestIntegrationChDBConcurrentPushes(t *testing.T) {
 	}
 	slices.SortFunc(want, func(a, b logRow) int { return a.Timestamp.Compare(b.Timestamp) })
 	requireSameLogs(t, want, readLogs(t, s))
+}
+
+// OTLP may carry a key twice in one map (pdata keeps both when it
+// decodes such a payload): both pairs are stored, in order.
+func TestIntegrationChDBDuplicateKeys(t *testing.T) {
+	ld := plog.NewLogs()
+	lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.Attributes().PutStr("dupA", "first")
+	lr.Attributes().PutStr("dupB", "second")
+	raw, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+	require.NoError(t, err)
+	raw = bytes.Replace(raw, []byte("dupB"), []byte("dupA"), 1)
+	ld, err = (&plog.ProtoUnmarshaler{}).UnmarshalLogs(raw)
+	require.NoError(t, err)
+	var keys, vals []string
+	for k, v := range ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().All() {
+		keys, vals = append(keys, k), append(vals, v.Str())
+	}
+	require.Equal(t, []string{"dupA", "dupA"}, keys, "pdata kept both")
+
+	s := testserver.ChDB(t)
+	require.NoError(t, logsExporter(t, chdbConfig(s)).ConsumeLogs(context.Background(), ld))
+	var got struct {
+		Keys []string `ch:"k"`
+		Vals []string `ch:"v"`
+	}
+	require.NoError(t, reader(t, s).QueryRow(context.Background(),
+		"SELECT mapKeys(LogAttributes) AS k, mapValues(LogAttributes) AS v FROM otel.otel_logs").ScanStruct(&got))
+	require.Equal(t, keys, got.Keys)
+	require.Equal(t, vals, got.Vals)
 }
