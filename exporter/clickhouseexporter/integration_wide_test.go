@@ -124,6 +124,9 @@ func TestIntegrationChDBWideEvents(t *testing.T) {
 		attrs  []map[string]string
 		lattrs []map[string]string
 		states []string
+		times  []time.Time
+		ltids  []string
+		lsids  []string
 	}
 	var want []spanWant
 	ev := 0
@@ -131,10 +134,13 @@ func TestIntegrationChDBWideEvents(t *testing.T) {
 		sp := spans.AppendEmpty()
 		sp.SetName("span")
 		sp.SetStartTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Duration(i) * time.Millisecond)))
-		w := spanWant{names: []string{}, attrs: []map[string]string{}, lattrs: []map[string]string{}, states: []string{}}
+		w := spanWant{names: []string{}, attrs: []map[string]string{}, lattrs: []map[string]string{}, states: []string{},
+			times: []time.Time{}, ltids: []string{}, lsids: []string{}}
 		for j := range i % 141 {
 			e := sp.Events().AppendEmpty()
 			e.SetName("ev-" + strconv.Itoa(ev))
+			e.SetTimestamp(pcommon.Timestamp(uint64(t0.UnixNano()) + uint64(ev)))
+			w.times = append(w.times, e.Timestamp().AsTime())
 			m := map[string]string{}
 			if j%5 != 0 {
 				e.Attributes().PutStr("ek-"+strconv.Itoa(ev), "x")
@@ -147,6 +153,13 @@ func TestIntegrationChDBWideEvents(t *testing.T) {
 		for j := range i % 3 {
 			l := sp.Links().AppendEmpty()
 			l.TraceState().FromRaw(fmt.Sprintf("s=%d", j))
+			if j == 1 {
+				l.SetTraceID(pcommon.TraceID{0xab, byte(i), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff})
+				l.SetSpanID(pcommon.SpanID{byte(i >> 8), byte(i), 0, 0, 0, 0, 0, 1})
+			}
+			tid, sid := l.TraceID(), l.SpanID()
+			w.ltids = append(w.ltids, hexOrEmpty(tid[:], tid.String()))
+			w.lsids = append(w.lsids, hexOrEmpty(sid[:], sid.String()))
 			key := fmt.Sprintf("lk-%d-%d", i, j)
 			l.Attributes().PutStr(key, "")
 			w.lattrs = append(w.lattrs, map[string]string{key: ""})
@@ -161,15 +174,24 @@ func TestIntegrationChDBWideEvents(t *testing.T) {
 		Attrs  []map[string]string `ch:"Events.Attributes"`
 		LAttrs []map[string]string `ch:"Links.Attributes"`
 		States []string            `ch:"Links.TraceState"`
+		Times  []time.Time         `ch:"Events.Timestamp"`
+		LTIDs  []string            `ch:"Links.TraceId"`
+		LSIDs  []string            `ch:"Links.SpanId"`
 	}
 	require.NoError(t, reader(t, s).Select(ctx, &rows, `SELECT Events.Name, Events.Attributes, Links.Attributes,
-		Links.TraceState FROM otel.otel_traces ORDER BY Timestamp`))
+		Links.TraceState, Events.Timestamp, Links.TraceId, Links.SpanId FROM otel.otel_traces ORDER BY Timestamp`))
 	require.Len(t, rows, len(want))
 	for i, w := range want {
 		require.Equal(t, w.names, rows[i].Names, "span %d", i)
 		require.Equal(t, w.attrs, rows[i].Attrs, "span %d", i)
 		require.Equal(t, w.lattrs, rows[i].LAttrs, "span %d", i)
 		require.Equal(t, w.states, rows[i].States, "span %d", i)
+		require.Equal(t, w.ltids, rows[i].LTIDs, "span %d", i)
+		require.Equal(t, w.lsids, rows[i].LSIDs, "span %d", i)
+		require.Len(t, rows[i].Times, len(w.times), "span %d", i)
+		for j := range w.times {
+			require.True(t, w.times[j].Equal(rows[i].Times[j]), "span %d event %d: %v, want %v", i, j, rows[i].Times[j], w.times[j])
+		}
 	}
 }
 
