@@ -13,10 +13,16 @@ import (
 // Any OTLP payload that pdata accepts fills and encodes without a panic,
 // and its Native blocks decode (by ch-go) to the driver's values.
 func FuzzProtoNative(f *testing.F) {
-	for _, md := range []pmetric.Metrics{everyMetricType()} {
-		b, _ := (&pmetric.ProtoMarshaler{}).MarshalMetrics(md)
-		f.Add(uint8(0), b)
-	}
+	// Small seeds: the fuzzer minimizes what it finds, slowly for big inputs.
+	md := pmetric.NewMetrics()
+	ms := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics()
+	ms.AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty().Exemplars().AppendEmpty().FilteredAttributes().PutStr("k", "v")
+	ms.AppendEmpty().SetEmptySum().DataPoints().AppendEmpty()
+	ms.AppendEmpty().SetEmptyHistogram().DataPoints().AppendEmpty().BucketCounts().FromRaw([]uint64{1})
+	ms.AppendEmpty().SetEmptyExponentialHistogram().DataPoints().AppendEmpty().Positive().BucketCounts().FromRaw([]uint64{1})
+	ms.AppendEmpty().SetEmptySummary().DataPoints().AppendEmpty().QuantileValues().AppendEmpty()
+	mb, _ := (&pmetric.ProtoMarshaler{}).MarshalMetrics(md)
+	f.Add(uint8(0), mb)
 	td := ptrace.NewTraces()
 	sp := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty()
 	sp.Events().AppendEmpty().Attributes().PutStr("k", "v")
