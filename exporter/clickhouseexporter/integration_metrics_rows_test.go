@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 type pointRow struct {
 	Res, Scope, Attrs map[string]string
 	ScopeName         string
+	Head              string // schema URLs, scope version and dropped count, description, unit, start, flags
 	Service, Name     string
 	Time              time.Time
 	ExTimes           []time.Time
@@ -84,15 +86,21 @@ func oddMetrics() pmetric.Metrics {
 			rm.Resource().Attributes().PutStr("service.name", "svc-"+strconv.Itoa(r))
 			rm.Resource().Attributes().PutInt("r", int64(r))
 		}
+		rm.SetSchemaUrl("https://r/" + strconv.Itoa(r))
 		for sc := range r + 1 {
 			sm := rm.ScopeMetrics().AppendEmpty()
 			sm.Scope().SetName("scope-" + strconv.Itoa(sc))
+			sm.Scope().SetVersion("v" + strconv.Itoa(sc))
+			sm.Scope().SetDroppedAttributesCount(uint32(sc * 7))
+			sm.SetSchemaUrl("https://s/" + strconv.Itoa(r*10+sc))
 			if sc == 1 {
 				sm.Scope().Attributes().PutStr("sk", "sv")
 			}
 			for k := range 5 {
 				m := sm.Metrics().AppendEmpty()
 				m.SetName("m-" + strconv.Itoa(k))
+				m.SetDescription("d" + strconv.Itoa(r))
+				m.SetUnit("{u" + strconv.Itoa(sc) + "}")
 				for p := range 1 + (r+k)%3 {
 					v := odd[(r+k+p)%len(odd)]
 					var attrs pcommon.Map
@@ -164,6 +172,7 @@ func oddMetrics() pmetric.Metrics {
 					if p != 1 {
 						attrs.PutStr("p", strconv.Itoa(p))
 					}
+					setStartAndFlags(m, p)
 					for e := range (r + p) % 4 {
 						x := ex.AppendEmpty()
 						x.SetTimestamp(next())
@@ -181,6 +190,34 @@ func oddMetrics() pmetric.Metrics {
 	return md
 }
 
+// setStartAndFlags sets point p's start time and flags, whatever its type.
+func setStartAndFlags(m pmetric.Metric, p int) {
+	start := pcommon.NewTimestampFromTime(t0.Add(-time.Duration(p+1) * time.Minute))
+	flags := pmetric.DefaultDataPointFlags.WithNoRecordedValue(p%2 == 1)
+	switch m.Type() {
+	case pmetric.MetricTypeGauge:
+		dp := m.Gauge().DataPoints().At(p)
+		dp.SetStartTimestamp(start)
+		dp.SetFlags(flags)
+	case pmetric.MetricTypeSum:
+		dp := m.Sum().DataPoints().At(p)
+		dp.SetStartTimestamp(start)
+		dp.SetFlags(flags)
+	case pmetric.MetricTypeHistogram:
+		dp := m.Histogram().DataPoints().At(p)
+		dp.SetStartTimestamp(start)
+		dp.SetFlags(flags)
+	case pmetric.MetricTypeExponentialHistogram:
+		dp := m.ExponentialHistogram().DataPoints().At(p)
+		dp.SetStartTimestamp(start)
+		dp.SetFlags(flags)
+	case pmetric.MetricTypeSummary:
+		dp := m.Summary().DataPoints().At(p)
+		dp.SetStartTimestamp(start)
+		dp.SetFlags(flags)
+	}
+}
+
 // expectPoints derives each table's rows from md, keyed by table suffix.
 func expectPoints(md pmetric.Metrics) map[string][]pointRow {
 	out := map[string][]pointRow{}
@@ -188,8 +225,11 @@ func expectPoints(md pmetric.Metrics) map[string][]pointRow {
 		res := strMap(rm.Resource().Attributes())
 		for _, sm := range rm.ScopeMetrics().All() {
 			for _, m := range sm.Metrics().All() {
-				head := func(attrs pcommon.Map, ts pcommon.Timestamp, ex pmetric.ExemplarSlice, extra string) pointRow {
-					row := pointRow{Res: res, Scope: strMap(sm.Scope().Attributes()), Attrs: strMap(attrs),
+				head := func(attrs pcommon.Map, start, ts pcommon.Timestamp, flags pmetric.DataPointFlags, ex pmetric.ExemplarSlice, extra string) pointRow {
+					hd := strings.Join([]string{rm.SchemaUrl(), sm.Scope().Version(), strconv.Itoa(int(sm.Scope().DroppedAttributesCount())),
+						sm.SchemaUrl(), m.Description(), m.Unit(), strconv.FormatInt(start.AsTime().UnixNano(), 10),
+						strconv.Itoa(int(flags))}, "|")
+					row := pointRow{Head: hd, Res: res, Scope: strMap(sm.Scope().Attributes()), Attrs: strMap(attrs),
 						ScopeName: sm.Scope().Name(), Service: res["service.name"], Name: m.Name(), Time: ts.AsTime(),
 						ExTimes: []time.Time{}, ExValues: []string{}, ExSpan: []string{}, ExTrace: []string{},
 						ExAttrs: []map[string]string{}, Extra: extra}
@@ -206,25 +246,25 @@ func expectPoints(md pmetric.Metrics) map[string][]pointRow {
 				switch m.Type() {
 				case pmetric.MetricTypeGauge:
 					for _, dp := range m.Gauge().DataPoints().All() {
-						out["_gauge"] = append(out["_gauge"], head(dp.Attributes(), dp.Timestamp(), dp.Exemplars(), ftext(dp.DoubleValue())))
+						out["_gauge"] = append(out["_gauge"], head(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags(), dp.Exemplars(), ftext(dp.DoubleValue())))
 					}
 				case pmetric.MetricTypeSum:
 					for _, dp := range m.Sum().DataPoints().All() {
 						extra := ftext(float64(dp.IntValue())) + " " + strconv.Itoa(int(m.Sum().AggregationTemporality())) + " " + strconv.FormatBool(m.Sum().IsMonotonic())
-						out["_sum"] = append(out["_sum"], head(dp.Attributes(), dp.Timestamp(), dp.Exemplars(), extra))
+						out["_sum"] = append(out["_sum"], head(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags(), dp.Exemplars(), extra))
 					}
 				case pmetric.MetricTypeHistogram:
 					for _, dp := range m.Histogram().DataPoints().All() {
 						extra := strconv.FormatUint(dp.Count(), 10) + " " + ftext(dp.Sum()) + " " + fmtU(dp.BucketCounts().AsRaw()) +
 							" " + fmtF(dp.ExplicitBounds().AsRaw()) + " " + ftext(dp.Min()) + " " + ftext(dp.Max()) + " 1"
-						out["_histogram"] = append(out["_histogram"], head(dp.Attributes(), dp.Timestamp(), dp.Exemplars(), extra))
+						out["_histogram"] = append(out["_histogram"], head(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags(), dp.Exemplars(), extra))
 					}
 				case pmetric.MetricTypeExponentialHistogram:
 					for _, dp := range m.ExponentialHistogram().DataPoints().All() {
 						extra := strconv.Itoa(int(dp.Scale())) + " " + strconv.FormatUint(dp.ZeroCount(), 10) + " " +
 							strconv.Itoa(int(dp.Positive().Offset())) + " " + fmtU(dp.Positive().BucketCounts().AsRaw()) + " " +
 							strconv.Itoa(int(dp.Negative().Offset())) + " " + fmtU(dp.Negative().BucketCounts().AsRaw())
-						out["_exponential_histogram"] = append(out["_exponential_histogram"], head(dp.Attributes(), dp.Timestamp(), dp.Exemplars(), extra))
+						out["_exponential_histogram"] = append(out["_exponential_histogram"], head(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags(), dp.Exemplars(), extra))
 					}
 				case pmetric.MetricTypeSummary:
 					for _, dp := range m.Summary().DataPoints().All() {
@@ -233,7 +273,7 @@ func expectPoints(md pmetric.Metrics) map[string][]pointRow {
 							qs, vs = append(qs, q.Quantile()), append(vs, q.Value())
 						}
 						extra := strconv.FormatUint(dp.Count(), 10) + " " + ftext(dp.Sum()) + " " + fmtF(qs) + " " + fmtF(vs)
-						out["_summary"] = append(out["_summary"], head(dp.Attributes(), dp.Timestamp(), pmetric.NewExemplarSlice(), extra))
+						out["_summary"] = append(out["_summary"], head(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags(), pmetric.NewExemplarSlice(), extra))
 					}
 				}
 			}
@@ -288,6 +328,7 @@ func readPoints(t *testing.T, s *testserver.Server, suffix string) []pointRow {
 		Scope     map[string]string   `ch:"ScopeAttributes"`
 		Attrs     map[string]string   `ch:"Attributes"`
 		ScopeName string              `ch:"ScopeName"`
+		Head      string              `ch:"head"`
 		Service   string              `ch:"ServiceName"`
 		Name      string              `ch:"MetricName"`
 		Time      time.Time           `ch:"TimeUnix"`
@@ -299,11 +340,13 @@ func readPoints(t *testing.T, s *testserver.Server, suffix string) []pointRow {
 		Extra     string              `ch:"extra"`
 	}
 	q := `SELECT ResourceAttributes, ScopeAttributes, Attributes, ScopeName, ServiceName, MetricName, TimeUnix, ` +
+		`concat(ResourceSchemaUrl, '|', ScopeVersion, '|', toString(ScopeDroppedAttrCount), '|', ScopeSchemaUrl, '|',
+		MetricDescription, '|', MetricUnit, '|', toString(toUnixTimestamp64Nano(StartTimeUnix)), '|', toString(Flags)) AS head, ` +
 		ex + `, ` + extraSQL[suffix] + ` AS extra FROM otel.otel_metrics` + suffix + ` ORDER BY TimeUnix`
 	require.NoError(t, reader(t, s).Select(context.Background(), &raw, q), suffix)
 	out := make([]pointRow, 0, len(raw))
 	for _, r := range raw {
-		row := pointRow{Res: r.Res, Scope: r.Scope, Attrs: r.Attrs, ScopeName: r.ScopeName, Service: r.Service,
+		row := pointRow{Head: r.Head, Res: r.Res, Scope: r.Scope, Attrs: r.Attrs, ScopeName: r.ScopeName, Service: r.Service,
 			Name: r.Name, Time: r.Time.UTC(), ExTimes: []time.Time{}, ExValues: ftexts(r.ExValues), ExSpan: r.ExSpan,
 			ExTrace: r.ExTrace, ExAttrs: r.ExAttrs, Extra: r.Extra}
 		for _, x := range r.ExTimes {
