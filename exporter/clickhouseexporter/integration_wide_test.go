@@ -30,13 +30,22 @@ func wideLogs(first, n, perRes int) plog.Logs {
 			rl := ld.ResourceLogs().AppendEmpty()
 			rl.Resource().Attributes().PutStr("service.name", "svc-"+strconv.Itoa(i))
 			rl.Resource().Attributes().PutStr("rk-"+strconv.Itoa(i), "rv")
+			rl.SetSchemaUrl("https://schema/" + strconv.Itoa(i%3))
 			sl = rl.ScopeLogs().AppendEmpty()
 			sl.Scope().SetVersion("ver-" + strconv.Itoa(i))
+			sl.Scope().SetName("scope-" + strconv.Itoa(i%5))
 		}
 		lr := sl.LogRecords().AppendEmpty()
 		lr.SetTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Duration(i) * time.Microsecond)))
 		lr.SetSeverityText("sev-" + strconv.Itoa(i))
 		lr.Body().SetStr(strconv.Itoa(i))
+		lr.SetSeverityNumber(plog.SeverityNumber(i % 25))
+		lr.SetFlags(plog.LogRecordFlags(i % 2))
+		lr.SetEventName("event-" + strconv.Itoa(i%4))
+		if i%3 != 0 {
+			lr.SetTraceID(pcommon.TraceID{byte(i >> 16), byte(i >> 8), byte(i), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf})
+			lr.SetSpanID(pcommon.SpanID{0, 0, 0, 0, 0, byte(i >> 16), byte(i >> 8), byte(i)})
+		}
 		if i%7 != 0 {
 			lr.Attributes().PutStr("k-"+strconv.Itoa(i), "v-"+strconv.Itoa(i))
 			lr.Attributes().PutStr("shared", string([]byte{0xff, byte(i)}))
@@ -59,7 +68,11 @@ func expectLogs(ld plog.Logs) []logRow {
 				for k, v := range lr.Attributes().All() {
 					attrs[k] = v.Str()
 				}
+				tid, sid := lr.TraceID(), lr.SpanID()
 				out = append(out, logRow{
+					TraceID: hexOrEmpty(tid[:], tid.String()), SpanID: hexOrEmpty(sid[:], sid.String()),
+					TraceFlags: uint8(lr.Flags()), SeverityNumber: uint8(lr.SeverityNumber()), EventName: lr.EventName(),
+					ResourceSchema: rl.SchemaUrl(), ScopeName: sl.Scope().Name(),
 					Timestamp: lr.Timestamp().AsTime(), SeverityText: lr.SeverityText(), Body: lr.Body().Str(),
 					ServiceName: res["service.name"], ResourceAttrs: res, ScopeVersion: sl.Scope().Version(),
 					ScopeAttrs: map[string]string{}, LogAttrs: attrs,
