@@ -267,3 +267,22 @@ func TestIntegrationChDBDuplicateKeys(t *testing.T) {
 	require.Equal(t, keys, got.Keys)
 	require.Equal(t, vals, got.Vals)
 }
+
+// Two batches that differ only in a record's severity number and its
+// flags' upper bits are different rows: the second is not taken for a
+// retry of the first and dropped.
+func TestIntegrationChDBSeverityAndFlagsKeepBatchesApart(t *testing.T) {
+	s := testserver.ChDB(t)
+	e := logsExporter(t, chdbConfig(s))
+	batch := func(sev plog.SeverityNumber, flags uint32) plog.Logs {
+		ld := plog.NewLogs()
+		lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+		lr.SetTimestamp(pcommon.NewTimestampFromTime(t0))
+		lr.SetSeverityNumber(sev)
+		lr.SetFlags(plog.LogRecordFlags(flags))
+		return ld
+	}
+	require.NoError(t, e.ConsumeLogs(context.Background(), batch(1, 0)))
+	require.NoError(t, e.ConsumeLogs(context.Background(), batch(0, 256)))
+	require.Equal(t, uint64(2), count(t, reader(t, s), "SELECT count() FROM otel.otel_logs"), "the second batch was dropped as a retry")
+}
