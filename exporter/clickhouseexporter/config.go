@@ -123,6 +123,12 @@ type endpoint struct {
 }
 
 func parseEndpoint(s string) (endpoint, error) {
+	// contrib's DSN takes user:password@host. Here such an endpoint would
+	// be dialled as a host name, and the password would end up in errors
+	// and logs; refuse it without repeating it.
+	if strings.Contains(s, "@") {
+		return endpoint{}, errors.New("endpoint: credentials (user@host) are not read from the endpoint; set username and password")
+	}
 	scheme, rest, ok := strings.Cut(s, "://")
 	if !ok || rest == "" {
 		return endpoint{}, fmt.Errorf("endpoint: %q is not scheme://host:port[,host:port]", s)

@@ -98,3 +98,24 @@ func TestLifecycleWithoutServer(t *testing.T) {
 		require.NoError(t, c.Shutdown(ctx))
 	}
 }
+
+// contrib's DSN takes user:password@host; this exporter does not. Such an
+// endpoint is refused by the config check, and the error does not repeat
+// the password (it would otherwise be dialled as a host name and logged).
+func TestEndpointCredentialsRefusedWithoutEcho(t *testing.T) {
+	for _, ep := range []string{
+		"tcp://otel:hunter2@ch1:9000",
+		"http://otel:hunter2@ch1:8123",
+		"https://ch1:8443,otel:hunter2@ch2:8443",
+		"otel:hunter2@ch1:9000",
+		"tcp://otel:hunter2@ch1",
+		"clickhouse://otel:hunter2@ch1:9000?secure=maybe",
+	} {
+		cfg := createDefaultConfig().(*Config)
+		cfg.Endpoint = ep
+		err := cfg.Validate()
+		require.Error(t, err, ep)
+		assert.NotContains(t, err.Error(), "hunter2", ep)
+		assert.Contains(t, err.Error(), "username and password", ep)
+	}
+}

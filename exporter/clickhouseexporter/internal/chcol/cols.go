@@ -28,8 +28,14 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// maxInterned bounds the intern table; past it the table starts afresh.
-const maxInterned = 1 << 16
+// maxInterned and maxInternedBytes bound the intern table, in values and
+// in their bytes; past either the table starts afresh at the next batch.
+// The bytes matter too: LowCardinality columns such as SpanName can carry
+// long texts (whole SQL statements), and every pooled block keeps a table.
+const (
+	maxInterned      = 1 << 16
+	maxInternedBytes = 8 << 20
+)
 
 // hasher digests what goes into one table. Small pieces are gathered in
 // buf and digested in chunks: a digest call per 8-byte number costs more
@@ -59,6 +65,7 @@ type common struct {
 	hasher
 	interned map[string]uint32
 	dict     []string // by id
+	dictSize int      // the bytes of dict's values
 	boxes    []any    // by id: the value boxed once, for the driver
 	arena    []byte
 	lcScratch
@@ -77,10 +84,11 @@ type lcScratch struct {
 }
 
 func (c *common) reset() {
-	if c.interned == nil || len(c.interned) > maxInterned {
+	if c.interned == nil || len(c.interned) > maxInterned || c.dictSize > maxInternedBytes {
 		c.interned = make(map[string]uint32, 256)
 		clear(c.boxes)
-		c.dict, c.boxes = c.dict[:0], c.boxes[:0]
+		clear(c.dict)
+		c.dict, c.boxes, c.dictSize = c.dict[:0], c.boxes[:0], 0
 		c.gen, c.remap = c.gen[:0], c.remap[:0]
 	}
 	c.arena = c.arena[:0]
@@ -100,6 +108,7 @@ func (c *common) intern(s string) uint32 {
 	id := uint32(len(c.dict))
 	c.interned[s] = id
 	c.dict = append(c.dict, s)
+	c.dictSize += len(s)
 	p := new(string)
 	*p = s
 	c.boxes = append(c.boxes, any(p))

@@ -118,7 +118,9 @@ func (b *Logs) appendRecord(lr plog.LogRecord) {
 	b.hu64(uint64(lr.ObservedTimestamp()))
 	b.hstr(body)
 	b.hstr(lr.SeverityText())
-	b.hu64(uint64(lr.SeverityNumber())<<8 | uint64(lr.Flags()))
+	// TraceFlags stores the low byte of the flags; the rest would
+	// overlap the severity.
+	b.hu64(uint64(lr.SeverityNumber())<<8 | uint64(uint8(lr.Flags())))
 	b.hbytes(traceID[:])
 	b.hbytes(spanID[:])
 	b.hstr(lr.EventName())

@@ -195,3 +195,23 @@ func TestTokenKeepsRepeatedLogLinesApart(t *testing.T) {
 		t.Fatal("a retry has another token")
 	}
 }
+
+// Fields packed into one hashed number must not overlap: a log record's
+// flags are 32 bits on the wire (only the low 8 are stored), so severity
+// 1 with flags 0 and severity 0 with flags 256 are different rows and
+// must not share a token.
+func TestTokenPackedFieldsDoNotOverlap(t *testing.T) {
+	token := func(sev plog.SeverityNumber, flags uint32) string {
+		ld := plog.NewLogs()
+		lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+		lr.SetSeverityNumber(sev)
+		lr.SetFlags(plog.LogRecordFlags(flags))
+		var b Logs
+		b.Reset()
+		b.Fill(ld)
+		return b.Token()
+	}
+	if token(1, 0) == token(0, 256) {
+		t.Fatal("severity 1, flags 0 and severity 0, flags 256 share a token")
+	}
+}
