@@ -9,9 +9,12 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/http/httpproxy"
 )
 
 // Host choice strategies, as in Config.Strategy.
@@ -114,6 +117,14 @@ func fixedHeaders(cfg Config, comp compressor) []header {
 	return hs
 }
 
+// environmentProxy follows HTTP_PROXY, HTTPS_PROXY and NO_PROXY as they
+// are when the client is made, as Go's clients and the collector's
+// confighttp do (loopback addresses are never proxied).
+func environmentProxy() func(*http.Request) (*url.URL, error) {
+	proxy := httpproxy.FromEnvironment().ProxyFunc()
+	return func(r *http.Request) (*url.URL, error) { return proxy(r.URL) }
+}
+
 func newTransport(cfg Config) *http.Transport {
 	dialTimeout := cfg.DialTimeout
 	if dialTimeout <= 0 {
@@ -134,6 +145,7 @@ func newTransport(cfg Config) *http.Transport {
 		IdleConnTimeout: 2 * time.Second,
 		// Answers to INSERTs are empty; asking for gzip would only cost.
 		DisableCompression: true,
+		Proxy:              environmentProxy(),
 	}
 	if cfg.Secure {
 		if cfg.TLS != nil {

@@ -275,3 +275,30 @@ func TestIntegrationConcurrentInserts(t *testing.T) {
 	}
 	checkTable(t, base, table, sent...)
 }
+
+// The client goes through the proxy HTTP_PROXY names (read when the
+// client is made), as confighttp's clients do; NO_PROXY exempts a host.
+func TestIntegrationEnvironmentProxy(t *testing.T) {
+	base := chDB(t)
+	p := newProxy(t, base, false)
+	table := "t_env_proxy"
+	createTable(t, base, table)
+	t.Setenv("HTTP_PROXY", "http://"+p.host())
+	t.Setenv("NO_PROXY", "")
+	// A name that resolves nowhere: only the proxy can reach "it".
+	c := newClient(t, Config{Hosts: []string{"clickhouse.invalid:8123"}})
+	r := makeRows(0, 7)
+	if err := c.Insert(ctxT(t), insertQuery(table), nil, r.native(t)); err != nil {
+		t.Fatal(err)
+	}
+	checkTable(t, base, table, r)
+	if reqs := p.requests(); len(reqs) != 1 || !strings.Contains(reqs[0].url, "clickhouse.invalid:8123") {
+		t.Fatalf("proxy saw %v, want the one insert for clickhouse.invalid", reqs)
+	}
+
+	t.Setenv("NO_PROXY", "clickhouse.invalid")
+	direct := newClient(t, Config{Hosts: []string{"clickhouse.invalid:8123"}})
+	if err := direct.Insert(ctxT(t), insertQuery(table), nil, r.native(t)); err == nil {
+		t.Fatal("a host in NO_PROXY was reached through the proxy")
+	}
+}
