@@ -104,8 +104,10 @@ func (e *chExporter) startNative(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// A tls section turns TLS on for http:// too, as it does for the
+	// driver (schema checks): never plain text where TLS was asked for.
 	e.native, err = chhttp.New(chhttp.Config{
-		Hosts: ep.hosts, Secure: ep.secure, TLS: tlsCfg,
+		Hosts: ep.hosts, Secure: ep.secure || tlsCfg != nil, TLS: tlsCfg,
 		Username: e.cfg.Username, Password: string(e.cfg.Password), Database: e.cfg.Database,
 		Compression: e.cfg.Compression, Strategy: e.cfg.ConnectionOpenStrategy,
 		DialTimeout: e.cfg.DialTimeout, MaxConns: e.cfg.MaxOpenConns,
