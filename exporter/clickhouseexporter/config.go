@@ -3,6 +3,7 @@ package clickhouseexporter
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -144,17 +145,54 @@ func parseEndpoint(s string) (endpoint, error) {
 		return endpoint{}, fmt.Errorf("endpoint: scheme %q is not tcp, clickhouse, http or https", scheme)
 	}
 	rest, query, _ := strings.Cut(rest, "?")
-	rest, _, _ = strings.Cut(rest, "/") // a path is ignored
+	rest, path, _ := strings.Cut(rest, "/")
+	// contrib's DSN names the database in the path; dropping it would
+	// write elsewhere than meant.
+	if path != "" {
+		return endpoint{}, fmt.Errorf("endpoint: path %q is not read; set database", "/"+path)
+	}
 	if err := ep.readQuery(query); err != nil {
 		return endpoint{}, err
 	}
 	for h := range strings.SplitSeq(rest, ",") {
-		if h = strings.TrimSpace(h); h == "" || !strings.Contains(h, ":") {
-			return endpoint{}, fmt.Errorf("endpoint: host %q needs a port", h)
+		h = strings.TrimSpace(h)
+		if err := checkHostPort(h); err != nil {
+			return endpoint{}, err
 		}
 		ep.hosts = append(ep.hosts, h)
 	}
 	return ep, nil
+}
+
+// checkHostPort accepts host:port with a host name or IPv4 address, or
+// [IPv6]:port, and a port in 1..65535. Anything else (a missing or empty
+// port, a second scheme, a separator other than a comma) would otherwise
+// be dialled as it is and fail later, or quietly drop a host.
+func checkHostPort(h string) error {
+	if !strings.Contains(h, ":") {
+		return fmt.Errorf("endpoint: host %q needs a port", h)
+	}
+	host, port, err := net.SplitHostPort(h)
+	if err != nil {
+		return fmt.Errorf("endpoint: host %q is not host:port or [IPv6]:port", h)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("endpoint: host %q: port %q is not a number in 1..65535", h, port)
+	}
+	if strings.HasPrefix(h, "[") {
+		if net.ParseIP(host) == nil {
+			return fmt.Errorf("endpoint: host %q: %q is not an IPv6 address", h, host)
+		}
+		return nil
+	}
+	if host == "" || strings.IndexFunc(host, badHostRune) >= 0 {
+		return fmt.Errorf("endpoint: host %q: %q is not a host name or address", h, host)
+	}
+	return nil
+}
+
+func badHostRune(r rune) bool {
+	return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '.' || r == '-' || r == '_')
 }
 
 // readQuery takes secure=true from the endpoint's query, as contrib's DSN

@@ -119,3 +119,51 @@ func TestEndpointCredentialsRefusedWithoutEcho(t *testing.T) {
 		assert.Contains(t, err.Error(), "username and password", ep)
 	}
 }
+
+// Odd endpoints either mean what the README says or fail Validate with a
+// message naming the problem; none is dialled as written to fail later,
+// or loses a host or a database quietly.
+func TestEndpointForms(t *testing.T) {
+	for _, c := range []struct {
+		endpoint string
+		hosts    []string // nil: refused
+		refusal  string
+	}{
+		{"tcp://[::1]:9000", []string{"[::1]:9000"}, ""},
+		{"http://[::1]:8123,127.0.0.1:8124", []string{"[::1]:8123", "127.0.0.1:8124"}, ""},
+		{"clickhouse://h1:9000, h2:9000 ", []string{"h1:9000", "h2:9000"}, ""},
+		{"https://h:8443/", []string{"h:8443"}, ""},
+		{"tcp://h:9000?", []string{"h:9000"}, ""},
+		{"tcp://::1:9000", nil, "is not host:port"},
+		{"tcp://[::1]", nil, "is not host:port"},
+		{"tcp://[h]:9000", nil, "is not an IPv6 address"},
+		{"tcp://h1", nil, "needs a port"},
+		{"tcp://h1:", nil, "is not a number"},
+		{"tcp://h1:abc", nil, "is not a number"},
+		{"tcp://h1:99999", nil, "is not a number in 1..65535"},
+		{"tcp://:9000", nil, "is not a host name"},
+		{"tcp://h1:9000,", nil, "needs a port"},
+		{"tcp://h1:9000,,h2:9000", nil, "needs a port"},
+		{"tcp://h1:9000,tcp://h2:9000", nil, "is not read"},
+		{"tcp://h1:9000;h2:9000", nil, "is not host:port"},
+		{"tcp://h1:9000 h2:9000", nil, "is not host:port"},
+		{"tcp://h 1:9000", nil, "is not a host name"},
+		{"tcp://h:9000#x", nil, "is not a number"},
+		{"tcp://h:9000/otel", nil, `path "/otel" is not read; set database`},
+		{"TCP://h:9000", nil, `scheme "TCP" is not tcp`},
+		{" tcp://h:9000", nil, "is not tcp"},
+		{"h:9000", nil, "is not scheme://"},
+	} {
+		ep, err := parseEndpoint(c.endpoint)
+		if c.hosts == nil {
+			assert.ErrorContains(t, err, c.refusal, c.endpoint)
+			cfg := createDefaultConfig().(*Config)
+			cfg.Endpoint = c.endpoint
+			assert.ErrorContains(t, cfg.Validate(), c.refusal, c.endpoint)
+			continue
+		}
+		if assert.NoError(t, err, c.endpoint) {
+			assert.Equal(t, c.hosts, ep.hosts, c.endpoint)
+		}
+	}
+}
