@@ -21,6 +21,23 @@ const ChDBPackage = "@chdb/lib-linux-x64-gnu@26.7.3-stable.1"
 // .tools/chdb with npm when missing, and the server is built with go build.
 func ChDB(t TB) *Server {
 	t.Helper()
+	return ChDBRestartable(t).Server
+}
+
+// ChDBServer is a chDB server that can be stopped and started again on
+// the same address and data folder, as a restarted ClickHouse would be.
+type ChDBServer struct {
+	*Server
+	t    TB
+	bin  string
+	lib  string
+	dir  string
+	addr string // the first start's, reused by Start
+}
+
+// ChDBRestartable is ChDB with Stop, Kill and Start.
+func ChDBRestartable(t TB) *ChDBServer {
+	t.Helper()
 	lib := chdbLibrary(t)
 	bin := filepath.Join(t.TempDir(), "chdbhttp")
 	build := exec.Command("go", "build", "-o", bin, "github.com/otelhub/otelhub/internal/chdbhttp")
@@ -29,10 +46,20 @@ func ChDB(t TB) *Server {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build chdbhttp: %v\n%s", err, out)
 	}
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "-path", filepath.Join(dir, "data"))
-	cmd.Env = append(os.Environ(), "CHDB_LIB_PATH="+lib)
-	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	c := &ChDBServer{t: t, bin: bin, lib: lib, dir: t.TempDir(), addr: "127.0.0.1:0", Server: &Server{}}
+	c.Start()
+	t.Cleanup(c.Stop)
+	return c
+}
+
+// Start starts the server, again after Stop or Kill, on the same address
+// and data.
+func (c *ChDBServer) Start() {
+	t := c.t
+	t.Helper()
+	cmd := exec.Command(c.bin, "-path", filepath.Join(c.dir, "data"), "-addr", c.addr)
+	cmd.Env = append(os.Environ(), "CHDB_LIB_PATH="+c.lib)
+	logf, err := os.OpenFile(filepath.Join(c.dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +72,7 @@ func ChDB(t TB) *Server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{cmd: cmd, log: logf}
-	t.Cleanup(s.stop)
+	c.cmd, c.log = cmd, logf
 	addr := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(stdout).ReadString('\n')
@@ -58,14 +84,32 @@ func ChDB(t TB) *Server {
 			out, _ := os.ReadFile(logf.Name())
 			t.Fatalf("chdbhttp did not start:\n%s", out)
 		}
-		s.URL = "http://" + a
+		c.addr, c.URL = a, "http://"+a
 	case <-time.After(60 * time.Second):
 		t.Fatal("chdbhttp did not start in 60s")
 	}
-	if err := WaitHealthy(s.URL+"/ping", 30*time.Second); err != nil {
+	if err := WaitHealthy(c.URL+"/ping", 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	return s
+}
+
+// Stop stops the server (SIGINT); Start starts it again.
+func (c *ChDBServer) Stop() {
+	if c.cmd == nil {
+		return
+	}
+	c.stop()
+	c.cmd = nil
+}
+
+// Kill ends the server with SIGKILL, as a crash would.
+func (c *ChDBServer) Kill() {
+	if c.cmd == nil {
+		return
+	}
+	_ = c.cmd.Process.Kill()
+	c.stop()
+	c.cmd = nil
 }
 
 // chdbLibrary is the path of libchdb.so in .tools/chdb, installed once.
