@@ -81,6 +81,12 @@ func (c *Config) Validate() error {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	// configtls's insecure means "no TLS": with https:// the client would
+	// verify against the system's roots anyway, with secure=true on tcp://
+	// it would speak plain text. Neither is what the two settings say.
+	if t := c.TLS.Get(); err == nil && ep.secure && c.TLS.HasValue() && t.Insecure {
+		errs = append(errs, errors.New("tls::insecure: true turns TLS off, but the endpoint asks for TLS (https:// or secure=true); use tls::insecure_skip_verify to skip the certificate check"))
+	}
 	switch c.Compression {
 	case "lz4", "zstd", "none", "":
 	case "gzip":

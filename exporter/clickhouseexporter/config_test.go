@@ -167,3 +167,26 @@ func TestEndpointForms(t *testing.T) {
 		}
 	}
 }
+
+// tls::insecure (configtls: no TLS) with an endpoint that asks for TLS is
+// a contradiction: https:// verified against the system's roots anyway,
+// and tcp://...?secure=true spoke plain text. Validate refuses it; alone
+// it still means a plain connection.
+func TestInsecureWithSecureEndpointRefused(t *testing.T) {
+	for endpoint, refused := range map[string]bool{
+		"https://h:8443":           true,
+		"tcp://h:9440?secure=true": true,
+		"http://h:8123":            false,
+		"tcp://h:9000":             false,
+	} {
+		cfg := createDefaultConfig().(*Config)
+		cfg.Endpoint = endpoint
+		cfg.TLS = configoptional.Some(configtls.ClientConfig{Insecure: true})
+		err := cfg.Validate()
+		if refused {
+			assert.ErrorContains(t, err, "tls::insecure: true turns TLS off", endpoint)
+		} else {
+			assert.NoError(t, err, endpoint)
+		}
+	}
+}
