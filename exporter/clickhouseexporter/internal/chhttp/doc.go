@@ -29,7 +29,8 @@
 //     X-ClickHouse-Exception-Tag ("__exception__TAG ... TAG__exception__");
 //     older ones write the plain "Code: N. DB::Exception" text. An INSERT
 //     answers with an empty body on success, so either text in a 200 body
-//     is an error. wait_end_of_query=1 is sent as well (the documented
+//     is an error, and so is any other text there (something that is not
+//     ClickHouse answered). wait_end_of_query=1 is sent as well (the documented
 //     cure for a 200 that turns into an error): it makes the server hold
 //     the answer until the query has ended, so the status code can be
 //     trusted even when a profile enables progress headers; an INSERT has

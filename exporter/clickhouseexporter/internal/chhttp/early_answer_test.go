@@ -142,3 +142,20 @@ func TestInsertDeadlineBodyNotReadAfterReturn(t *testing.T) {
 		t.Fatalf("the server read %d chunks written after Insert returned", late.Load())
 	}
 }
+
+// Something other than ClickHouse answering 200 with a page (a load
+// balancer's default site, a wrong port) did not store the rows: the
+// insert fails, to be retried, instead of being counted as written.
+func TestInsertNonClickHouse200IsAnError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = io.WriteString(w, "<html><body>Welcome to nginx!</body></html>\n")
+	}))
+	defer srv.Close()
+	c := newClient(t, Config{Hosts: []string{srv.Listener.Addr().String()}})
+	err := c.Insert(context.Background(), "INSERT INTO t FORMAT Native", nil, []byte{1})
+	var exc *Exception
+	if !errors.As(err, &exc) || exc.Code != 0 || exc.Status != http.StatusOK {
+		t.Fatalf("got %v, want an error without a ClickHouse code", err)
+	}
+}

@@ -58,7 +58,15 @@ func parseException(status int, h http.Header, body []byte) *Exception {
 		}
 	}
 	if status == http.StatusOK && msg == nil && !hasCode {
-		return nil
+		if len(body) == 0 {
+			return nil
+		}
+		// ClickHouse answers a stored INSERT with an empty body. A 200
+		// with text is something else answering on that address (a load
+		// balancer's page, a wrong port): nothing says the rows were
+		// stored, so it is an error (retried), not a success.
+		msg = append([]byte("a 200 answer with a body is not ClickHouse's answer to an INSERT: "), body...)
+		return &Exception{Message: cleanMessage(msg), Status: status}
 	}
 	if !hasCode {
 		code = codeOf(msg)

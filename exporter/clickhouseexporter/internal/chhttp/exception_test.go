@@ -80,9 +80,18 @@ func TestParseException(t *testing.T) {
 			wantMsg: "Bad Gateway",
 		},
 		{
-			name:   "200 body mentioning Code: without an exception",
-			status: 200,
-			body:   "Code: is a word\n",
+			name:    "200 body mentioning Code: without an exception",
+			status:  200,
+			body:    "Code: is a word\n",
+			want:    &Exception{Code: 0, Status: 200},
+			wantMsg: "Code: is a word",
+		},
+		{
+			name:    "200 page from something that is not ClickHouse",
+			status:  200,
+			body:    "<html><body>Welcome to nginx!</body></html>",
+			want:    &Exception{Code: 0, Status: 200},
+			wantMsg: "is not ClickHouse's answer to an INSERT",
 		},
 		{
 			name:    "stack trace dropped",
@@ -157,8 +166,8 @@ func FuzzParseException(f *testing.F) {
 		}
 		exc := parseException(status, h, []byte(body))
 		if exc == nil {
-			if status != http.StatusOK {
-				t.Fatalf("status %d taken for a success", status)
+			if status != http.StatusOK || body != "" {
+				t.Fatalf("status %d with a body of %d bytes taken for a success", status, len(body))
 			}
 			return
 		}
