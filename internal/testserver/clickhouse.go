@@ -47,8 +47,8 @@ func ChDBRestartable(t TB) *ChDBServer {
 		t.Fatalf("build chdbhttp: %v\n%s", err, out)
 	}
 	c := &ChDBServer{t: t, bin: bin, lib: lib, dir: t.TempDir(), addr: "127.0.0.1:0", Server: &Server{}}
+	t.Cleanup(c.Stop) // also when Start fails after starting the process
 	c.Start()
-	t.Cleanup(c.Stop)
 	return c
 }
 
