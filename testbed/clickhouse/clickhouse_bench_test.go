@@ -22,7 +22,7 @@
 // sets both sides' compression for the drain runs.
 //
 // scripts/ch-instructions.sh counts the instructions per item of one side
-// against the drain under callgrind: the repeatable CPU figure.
+// against the drain under valgrind (cachegrind): the repeatable CPU figure.
 package clickhouse
 
 import (
