@@ -46,7 +46,7 @@ func ChDBRestartable(t TB) *ChDBServer {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build chdbhttp: %v\n%s", err, out)
 	}
-	c := &ChDBServer{t: t, bin: bin, lib: lib, dir: t.TempDir(), addr: "127.0.0.1:0", Server: &Server{}}
+	c := &ChDBServer{t: t, bin: bin, lib: lib, dir: t.TempDir(), addr: freeAddr(t), Server: &Server{}}
 	t.Cleanup(c.Stop) // also when Start fails after starting the process
 	c.Start()
 	return c

@@ -5,11 +5,14 @@ package testserver
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -101,13 +104,50 @@ func WaitHealthy(url string, limit time.Duration) error {
 	return last
 }
 
-func freeAddr(t testing.TB) string {
+// freeAddr is a free loopback address whose port lies below the kernel's
+// ephemeral range. Tests stop servers and start them again on the same
+// port; an ephemeral port can meanwhile be taken by any outgoing
+// connection of a test running in parallel (seen: "Address already in
+// use" on restart), a port below the range cannot.
+func freeAddr(t TB) string {
+	if low := ephemeralLow(); low > minTestPort+1000 {
+		for range 100 {
+			port := minTestPort + rand.IntN(low-minTestPort)
+			if l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+				addr := l.Addr().String()
+				l.Close()
+				return addr
+			}
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// minTestPort keeps clear of the well-known and registered ports that
+// services on a developer machine often use.
+const minTestPort = 20000
+
+// ephemeralLow is the first port of the kernel's ephemeral range, or 0
+// when it cannot be read.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return 0
+	}
+	low, err := strconv.Atoi(fields[0])
+	if err != nil {
+		return 0
+	}
+	return low
 }
 
 // Binary returns the path of a tool in the repository's .tools folder,
