@@ -437,7 +437,7 @@ type Arr[T arrElem] struct {
 	boxed Rows
 }
 
-func (a *Arr[T]) reset() {
+func (a *Arr[T]) reset(*common, *hasher) {
 	clear(a.vals)
 	a.vals = a.vals[:0]
 	a.offs = append(a.offs[:0], 0)
@@ -494,7 +494,7 @@ type LCArr struct {
 	boxed Rows
 }
 
-func (a *LCArr) reset(c *common) {
+func (a *LCArr) reset(c *common, _ *hasher) {
 	a.c = c
 	a.ids = a.ids[:0]
 	a.offs = append(a.offs[:0], 0)

@@ -29,22 +29,7 @@ type Logs struct {
 // Reset empties the columns, keeping their memory.
 func (b *Logs) Reset() {
 	b.reset()
-	b.Timestamp.reset()
-	b.TraceID.reset()
-	b.SpanID.reset()
-	b.TraceFlags.reset()
-	b.SeverityText.reset(&b.common)
-	b.SeverityNumber.reset()
-	b.ServiceName.reset(&b.common)
-	b.Body.reset()
-	b.ResourceSchema.reset(&b.common)
-	b.ResourceAttrs.reset(&b.common, &b.hasher)
-	b.ScopeSchema.reset(&b.common)
-	b.ScopeName.reset()
-	b.ScopeVersion.reset(&b.common)
-	b.ScopeAttrs.reset(&b.common, &b.hasher)
-	b.LogAttrs.reset(&b.common, &b.hasher)
-	b.EventName.reset()
+	resetCols(&b.common, &b.hasher, b.Columns())
 }
 
 // Rows is the number of rows filled.

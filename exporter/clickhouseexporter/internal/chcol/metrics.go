@@ -37,29 +37,12 @@ type pointCols struct {
 	cols           []Col
 }
 
-func (p *pointCols) reset(c *common) {
+// reset empties the table's columns (cols: all of them, in table order)
+// for the next batch.
+func (p *pointCols) reset(c *common, cols []Col) {
 	p.c = c
 	p.h.resetHash()
-	p.ResourceAttrs.reset(c, &p.h)
-	p.ResourceSchema.reset()
-	p.ScopeName.reset()
-	p.ScopeVersion.reset()
-	p.ScopeAttrs.reset(c, &p.h)
-	p.ScopeDropped.reset()
-	p.ScopeSchema.reset()
-	p.ServiceName.reset(c)
-	p.MetricName.reset()
-	p.Description.reset()
-	p.Unit.reset()
-	p.Attrs.reset(c, &p.h)
-	p.StartTime.reset()
-	p.Time.reset()
-	p.ExAttrs.reset(c, &p.h)
-	p.ExTime.reset()
-	p.ExValue.reset()
-	p.ExSpanID.reset()
-	p.ExTraceID.reset()
-	p.Flags.reset()
+	resetCols(c, &p.h, cols)
 	p.lastRes, p.lastScope = -1, -1
 }
 
@@ -166,12 +149,8 @@ type Gauge struct {
 	Monotonic   Nums[bool]
 }
 
-func (g *Gauge) reset(c *common) {
-	g.pointCols.reset(c)
-	g.Value.reset()
-	g.Temporality.reset()
-	g.Monotonic.reset()
-}
+// The sum table's columns include all of the gauge table's.
+func (g *Gauge) reset(c *common) { g.pointCols.reset(c, g.SumColumns()) }
 
 func (g *Gauge) add(w *where, dp pmetric.NumberDataPoint) {
 	g.pointCols.add(w, pointHead{dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags()})
@@ -212,16 +191,7 @@ type Histogram struct {
 	Temporality Nums[int32]
 }
 
-func (h *Histogram) reset(c *common) {
-	h.pointCols.reset(c)
-	h.Count.reset()
-	h.Sum.reset()
-	h.Buckets.reset()
-	h.Bounds.reset()
-	h.Min.reset()
-	h.Max.reset()
-	h.Temporality.reset()
-}
+func (h *Histogram) reset(c *common) { h.pointCols.reset(c, h.Columns()) }
 
 func (h *Histogram) add(w *where, dp pmetric.HistogramDataPoint, temp pmetric.AggregationTemporality) {
 	h.pointCols.add(w, pointHead{dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags()})
@@ -273,20 +243,7 @@ type ExpHistogram struct {
 	Temporality      Nums[int32]
 }
 
-func (h *ExpHistogram) reset(c *common) {
-	h.pointCols.reset(c)
-	h.Count.reset()
-	h.ZeroCount.reset()
-	h.Sum.reset()
-	h.Scale.reset()
-	h.PosOffset.reset()
-	h.NegOffset.reset()
-	h.PosBuckets.reset()
-	h.NegBuckets.reset()
-	h.Min.reset()
-	h.Max.reset()
-	h.Temporality.reset()
-}
+func (h *ExpHistogram) reset(c *common) { h.pointCols.reset(c, h.Columns()) }
 
 func (h *ExpHistogram) add(w *where, dp pmetric.ExponentialHistogramDataPoint, temp pmetric.AggregationTemporality) {
 	h.pointCols.add(w, pointHead{dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags()})
@@ -341,13 +298,7 @@ type Summary struct {
 	Values    Arr[float64]
 }
 
-func (s *Summary) reset(c *common) {
-	s.pointCols.reset(c)
-	s.Count.reset()
-	s.Sum.reset()
-	s.Quantiles.reset()
-	s.Values.reset()
-}
+func (s *Summary) reset(c *common) { s.pointCols.reset(c, s.Columns()) }
 
 func (s *Summary) add(w *where, dp pmetric.SummaryDataPoint) {
 	s.pointCols.add(w, pointHead{dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags()})
@@ -364,7 +315,7 @@ func (s *Summary) add(w *where, dp pmetric.SummaryDataPoint) {
 	s.h.hu64(uint64(qs.Len()))
 	s.Quantiles.EndRow()
 	s.Values.EndRow()
-	s.h.hu64(s.Count.last())
+	s.h.hu64(dp.Count())
 	s.h.hf64(dp.Sum())
 }
 

@@ -108,6 +108,16 @@ type Col interface {
 	// and what holds it have one).
 	prefix(w *Writer)
 	encode(w *Writer)
+	// reset empties the column for the next batch, keeping its memory,
+	// and binds it to the block's intern table and digest.
+	reset(c *common, h *hasher)
+}
+
+// resetCols resets every column of a block.
+func resetCols(c *common, h *hasher, cols []Col) {
+	for _, col := range cols {
+		col.reset(c, h)
+	}
 }
 
 // EncodeNative appends one Native-format block of cols, named and typed
@@ -151,10 +161,10 @@ type Strs struct {
 	v []string
 }
 
-func (c *Strs) Append(s string) { c.v = append(c.v, s) }
-func (c *Strs) reset()          { clear(c.v); c.v = c.v[:0] }
-func (c *Strs) Len() int        { return len(c.v) }
-func (c *Strs) Driver() any     { return c.v }
+func (c *Strs) Append(s string)        { c.v = append(c.v, s) }
+func (c *Strs) reset(*common, *hasher) { clear(c.v); c.v = c.v[:0] }
+func (c *Strs) Len() int               { return len(c.v) }
+func (c *Strs) Driver() any            { return c.v }
 func (c *Strs) encode(w *Writer) {
 	w.strs(c.v)
 }
@@ -166,14 +176,11 @@ type Nums[T fixed] struct {
 	v []T
 }
 
-func (c *Nums[T]) Append(v T)       { c.v = append(c.v, v) }
-func (c *Nums[T]) reset()           { c.v = c.v[:0] }
-func (c *Nums[T]) Len() int         { return len(c.v) }
-func (c *Nums[T]) Driver() any      { return c.v }
-func (c *Nums[T]) encode(w *Writer) { putFixed(w, c.v) }
-
-// last is the value of the last row.
-func (c *Nums[T]) last() T { return c.v[len(c.v)-1] }
+func (c *Nums[T]) Append(v T)             { c.v = append(c.v, v) }
+func (c *Nums[T]) reset(*common, *hasher) { c.v = c.v[:0] }
+func (c *Nums[T]) Len() int               { return len(c.v) }
+func (c *Nums[T]) Driver() any            { return c.v }
+func (c *Nums[T]) encode(w *Writer)       { putFixed(w, c.v) }
 
 // Times is a DateTime64(9) column: nanoseconds since the epoch.
 type Times struct {
@@ -182,10 +189,10 @@ type Times struct {
 	drv []time.Time
 }
 
-func (c *Times) Append(nanos uint64) { c.v = append(c.v, int64(nanos)) }
-func (c *Times) reset()              { c.v = c.v[:0] }
-func (c *Times) Len() int            { return len(c.v) }
-func (c *Times) encode(w *Writer)    { putFixed(w, c.v) }
+func (c *Times) Append(nanos uint64)    { c.v = append(c.v, int64(nanos)) }
+func (c *Times) reset(*common, *hasher) { c.v = c.v[:0] }
+func (c *Times) Len() int               { return len(c.v) }
+func (c *Times) encode(w *Writer)       { putFixed(w, c.v) }
 func (c *Times) Driver() any {
 	c.drv = c.drv[:0]
 	for _, n := range c.v {
@@ -202,10 +209,10 @@ type LCs struct {
 	drv []any
 }
 
-func (c *LCs) Append(id uint32) { c.ids = append(c.ids, id) }
-func (c *LCs) reset(cm *common) { c.c = cm; c.ids = c.ids[:0] }
-func (c *LCs) Len() int         { return len(c.ids) }
-func (c *LCs) encode(w *Writer) { c.c.writeLC(w, c.ids) }
+func (c *LCs) Append(id uint32)            { c.ids = append(c.ids, id) }
+func (c *LCs) reset(cm *common, _ *hasher) { c.c = cm; c.ids = c.ids[:0] }
+func (c *LCs) Len() int                    { return len(c.ids) }
+func (c *LCs) encode(w *Writer)            { c.c.writeLC(w, c.ids) }
 func (c *LCs) Driver() any {
 	c.drv = c.c.boxed(c.drv, c.ids)
 	return c.drv

@@ -37,28 +37,7 @@ type Traces struct {
 // Reset empties the columns, keeping their memory.
 func (b *Traces) Reset() {
 	b.reset()
-	b.Timestamp.reset()
-	b.TraceID.reset()
-	b.SpanID.reset()
-	b.ParentSpanID.reset()
-	b.TraceState.reset()
-	b.SpanName.reset(&b.common)
-	b.SpanKind.reset(&b.common)
-	b.ServiceName.reset(&b.common)
-	b.ResourceAttrs.reset(&b.common, &b.hasher)
-	b.ScopeName.reset()
-	b.ScopeVersion.reset()
-	b.SpanAttrs.reset(&b.common, &b.hasher)
-	b.Duration.reset()
-	b.StatusCode.reset(&b.common)
-	b.StatusMessage.reset()
-	b.EventTimes.reset()
-	b.EventNames.reset(&b.common)
-	b.EventAttrs.reset(&b.common, &b.hasher)
-	b.LinkTraceIDs.reset()
-	b.LinkSpanIDs.reset()
-	b.LinkTraceStates.reset()
-	b.LinkAttrs.reset(&b.common, &b.hasher)
+	resetCols(&b.common, &b.hasher, b.Columns())
 }
 
 // Rows is the number of rows filled.

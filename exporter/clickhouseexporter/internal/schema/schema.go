@@ -164,6 +164,16 @@ func exemplars() []Column {
 	}
 }
 
+// histogramTail is the last columns of both histogram tables.
+func histogramTail() []Column {
+	return []Column{
+		opt("Flags", "UInt32", zstd),
+		opt("Min", "Float64", zstd),
+		opt("Max", "Float64", zstd),
+		col("AggregationTemporality", "Int32", zstd),
+	}
+}
+
 func metricTable(suffix string, cols ...[]Column) Table {
 	all := metricCommon()
 	for _, c := range cols {
@@ -198,12 +208,7 @@ var (
 		col("Sum", "Float64", zstd),
 		col("BucketCounts", "Array(UInt64)", zstd),
 		col("ExplicitBounds", "Array(Float64)", zstd),
-	}, exemplars(), []Column{
-		opt("Flags", "UInt32", zstd),
-		opt("Min", "Float64", zstd),
-		opt("Max", "Float64", zstd),
-		col("AggregationTemporality", "Int32", zstd),
-	})
+	}, exemplars(), histogramTail())
 	ExpHistogram = metricTable("_exponential_histogram", []Column{
 		col("Count", "UInt64", "Delta(8), ZSTD(1)"),
 		col("Sum", "Float64", zstd),
@@ -213,12 +218,7 @@ var (
 		col("PositiveBucketCounts", "Array(UInt64)", zstd),
 		col("NegativeOffset", "Int32", zstd),
 		col("NegativeBucketCounts", "Array(UInt64)", zstd),
-	}, exemplars(), []Column{
-		opt("Flags", "UInt32", zstd),
-		opt("Min", "Float64", zstd),
-		opt("Max", "Float64", zstd),
-		col("AggregationTemporality", "Int32", zstd),
-	})
+	}, exemplars(), histogramTail())
 	Summary = metricTable("_summary", []Column{
 		col("Count", "UInt64", "Delta(8), ZSTD(1)"),
 		col("Sum", "Float64", zstd),
