@@ -42,8 +42,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/proto"
 	chdb "github.com/chdb-io/chdb-go/chdb"
-	"github.com/klauspost/compress/zstd"
-	"github.com/pierrec/lz4/v4"
+
+	"github.com/otelhub/otelhub/internal/contentenc"
 )
 
 func main() {
@@ -175,28 +175,16 @@ func transcode(in []byte, from, to uint64) ([]byte, error) {
 }
 
 func readBody(r *http.Request) ([]byte, error) {
-	var rd io.Reader = r.Body
-	switch enc := r.Header.Get("Content-Encoding"); enc {
-	case "", "none", "identity":
-	case "gzip":
-		gz, err := gzip.NewReader(r.Body)
-		if err != nil {
-			return nil, err
-		}
-		rd = gz
-	case "zstd":
-		zr, err := zstd.NewReader(r.Body)
-		if err != nil {
-			return nil, err
-		}
-		defer zr.Close()
-		rd = zr
-	case "lz4":
-		rd = lz4.NewReader(r.Body)
-	default:
+	enc := r.Header.Get("Content-Encoding")
+	rd, done, err := contentenc.NewReader(enc, r.Body)
+	if errors.Is(err, contentenc.ErrUnknown) {
 		// ClickHouse's own error text, which clients parse for the code.
 		return nil, errors.New("Code: 1. DB::Exception: chdbhttp: unknown Content-Encoding " + strconv.Quote(enc) + ". (UNSUPPORTED_METHOD)")
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	return io.ReadAll(rd)
 }
 

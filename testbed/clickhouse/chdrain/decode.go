@@ -1,18 +1,13 @@
 package chdrain
 
 import (
-	"compress/gzip"
-	"compress/zlib"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/ClickHouse/ch-go/compress"
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/zstd"
-	"github.com/pierrec/lz4/v4"
+
+	"github.com/otelhub/otelhub/internal/contentenc"
 )
 
 // bodyReader undoes the request's compression the way ClickHouse's HTTP
@@ -21,7 +16,7 @@ import (
 // decompress=1 in the URL, ClickHouse's own compressed blocks (what
 // clickhouse-go sends for lz4 and zstd over HTTP).
 func bodyReader(r *http.Request, body io.Reader) (io.Reader, func(), error) {
-	rd, done, err := contentDecoder(r.Header.Get("Content-Encoding"), body)
+	rd, done, err := contentenc.NewReader(r.Header.Get("Content-Encoding"), body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -43,40 +38,4 @@ func (b blocks) Read(p []byte) (int, error) {
 		err = io.EOF
 	}
 	return n, err
-}
-
-func nothing() {}
-
-// contentDecoder reads the named Content-Encoding. The names are
-// ClickHouse's (gzip, deflate, br, zstd, lz4); lz4 is the LZ4 frame format.
-func contentDecoder(enc string, body io.Reader) (io.Reader, func(), error) {
-	switch strings.ToLower(strings.TrimSpace(enc)) {
-	case "", "identity", "none":
-		return body, nothing, nil
-	case "gzip", "x-gzip":
-		gz, err := gzip.NewReader(body)
-		if err != nil {
-			return nil, nil, fmt.Errorf("gzip: %w", err)
-		}
-		return gz, nothing, nil
-	case "deflate":
-		z, err := zlib.NewReader(body)
-		if err != nil {
-			return nil, nil, fmt.Errorf("deflate: %w", err)
-		}
-		return z, func() { _ = z.Close() }, nil
-	case "br":
-		return brotli.NewReader(body), nothing, nil
-	case "zstd":
-		// A decoder per request: the sink's own cost is not measured, and
-		// this keeps it free of shared state.
-		d, err := zstd.NewReader(body, zstd.WithDecoderConcurrency(1))
-		if err != nil {
-			return nil, nil, fmt.Errorf("zstd: %w", err)
-		}
-		return d, d.Close, nil
-	case "lz4":
-		return lz4.NewReader(body), nothing, nil
-	}
-	return nil, nil, fmt.Errorf("Content-Encoding %q is not gzip, deflate, br, zstd or lz4", enc)
 }
