@@ -14,7 +14,7 @@ import (
 
 // README (Tables): attribute values of other types are written as text,
 // "maps and slices as JSON". A map or slice that holds a NaN or an
-// infinity (legal OTLP doubles) is written as ” instead: pdata's
+// infinity (legal OTLP doubles) is written as an empty string instead: pdata's
 // AsString gives up on the whole value, so every other key in it is lost
 // too, silently (no error, nothing counted). The same goes for a
 // structured (map) body. Read back from ClickHouse 26.7; the expected
