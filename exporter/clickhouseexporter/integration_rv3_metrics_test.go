@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
@@ -94,11 +96,18 @@ func TestIntegrationChDBMetricsPartialFailureLostAnswer(t *testing.T) {
 	var lose atomic.Bool
 	cfg := chdbConfig(s)
 	cfg.Endpoint = loseAnswers(t, s.URL, "otel_metrics_sum", &lose)
-	e := metricsExporter(t, cfg)
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { _ = tel.Shutdown(ctx) })
+	set := exportertest.NewNopSettings(NewFactory().Type())
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	e, err := NewFactory().CreateMetrics(ctx, set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, e.Start(ctx, componenttest.NewNopHost()))
+	t.Cleanup(func() { _ = e.Shutdown(ctx) })
 	require.NoError(t, conn.Exec(ctx, "ALTER TABLE otel.otel_metrics_histogram DROP COLUMN BucketCounts"))
 
 	lose.Store(true)
-	err := e.ConsumeMetrics(ctx, partialMetrics())
+	err = e.ConsumeMetrics(ctx, partialMetrics())
 	require.Error(t, err)
 	require.False(t, consumererror.IsPermanent(err), "%v", err)
 	var me consumererror.Metrics
@@ -113,6 +122,7 @@ func TestIntegrationChDBMetricsPartialFailureLostAnswer(t *testing.T) {
 
 	require.Equal(t, uint64(2), count(t, conn, "SELECT count() FROM otel.otel_metrics_sum"), "a retried sum insert was stored again")
 	require.Equal(t, uint64(0), count(t, conn, "SELECT count() FROM otel.otel_metrics_histogram"))
+	require.Equal(t, int64(1), rejectedRows(t, tel, "no_such_column_in_table"), "the histogram point is counted once, not retried")
 	require.Equal(t, uint64(3), count(t, conn, "SELECT count() FROM otel.otel_metrics_gauge"))
 	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_metrics_sum WHERE ResourceAttributes['service.name'] = 'svc-a' AND Value = 7"))
 	require.Equal(t, uint64(1), count(t, conn, "SELECT count() FROM otel.otel_metrics_sum WHERE ResourceAttributes['service.name'] = 'svc-b' AND Value = 9"))
