@@ -16,6 +16,7 @@
 package chcol
 
 import (
+	"encoding/base64"
 	"encoding/binary"
 	"math"
 	"strconv"
@@ -26,6 +27,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"github.com/cespare/xxhash/v2"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelhub/otelhub/internal/jsonstr"
 )
 
 // maxInterned and maxInternedBytes bound the intern table, in values and
@@ -242,7 +245,8 @@ func (c *common) hexID(id []byte) string {
 }
 
 // valueString is an attribute value as the String column holds it: text
-// as it is, numbers and booleans as text, maps and slices as JSON.
+// as it is, numbers and booleans as text, bytes as base64, maps and
+// slices as JSON (NaN and infinities inside as null).
 func (c *common) valueString(v pcommon.Value) string {
 	start := len(c.arena)
 	switch v.Type() {
@@ -264,8 +268,10 @@ func (c *common) valueString(v pcommon.Value) string {
 		c.arena = strconv.AppendBool(c.arena, v.Bool())
 	case pcommon.ValueTypeEmpty:
 		return ""
-	default: // maps, slices, bytes: pdata's own text form
-		return v.AsString()
+	case pcommon.ValueTypeBytes: // base64, as pdata's text form
+		c.arena = base64.StdEncoding.AppendEncode(c.arena, v.Bytes().AsRaw())
+	default: // maps and slices as JSON, written without reflection
+		c.arena = jsonstr.AppendValue(c.arena, v)
 	}
 	return c.arenaString(start)
 }

@@ -43,9 +43,12 @@ func (b *Logs) Fill(ld plog.Logs) {
 		res := rl.Resource()
 		service := b.intern(serviceName(res.Attributes()))
 		resSchema := b.intern(rl.SchemaUrl())
-		b.hstr(rl.SchemaUrl())
-		resAttrsAdded := false
 		sls := rl.ScopeLogs()
+		// The counts frame each resource and scope, so that empty ones
+		// cannot shift what is hashed from one container to the next.
+		b.hstr(rl.SchemaUrl())
+		b.hu64(uint64(sls.Len()))
+		resAttrsAdded := false
 		for j := range sls.Len() {
 			sl := sls.At(j)
 			scope := sl.Scope()
@@ -56,6 +59,7 @@ func (b *Logs) Fill(ld plog.Logs) {
 			b.hstr(scope.Version())
 			b.hstr(sl.SchemaUrl())
 			lrs := sl.LogRecords()
+			b.hu64(uint64(lrs.Len()))
 			for k := range lrs.Len() {
 				lr := lrs.At(k)
 				if resAttrsAdded {
